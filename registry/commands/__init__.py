@@ -1,0 +1,1 @@
+"""Subcommands of `thamquyen`; each module registers its own with `register(subparsers)`."""

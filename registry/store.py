@@ -1,0 +1,215 @@
+"""The registry's store: a small backend interface, with embedded Oxigraph as the default.
+
+Every other module talks to a `Backend`; `open_store()` picks the embedded one (a directory on disk)
+or a remote SPARQL 1.1 server (registry.remote) from the configuration. Terms cross the interface
+as pyoxigraph terms (NamedNode, Literal, BlankNode), whatever the backend.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from .errors import InputError, UsageError
+
+DEFAULT_STORE = "var/store"
+
+RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+class Backend(Protocol):
+    """What the registry needs from a quad store. Queries see the union of all graphs by default."""
+
+    def select(self, query: str) -> tuple[list[str], list[tuple]]:
+        """Run a SELECT; return the variable names and rows of terms (None where unbound)."""
+
+    def ask(self, query: str) -> bool: ...
+
+    def construct(self, query: str) -> list[ox.Triple]: ...
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update atomically."""
+
+    def replace_graphs(self, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> None:
+        """Atomically drop `graphs` and add `quads`: either everything is written or nothing."""
+
+    def graphs(self) -> list[str]: ...
+
+    def quad_count(self, graph: str | None = None) -> int: ...
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes: ...
+
+
+# Oxigraph locks a store directory for one open handle per process: share it.
+_OPEN: dict[Path, ox.Store] = {}
+
+
+class OxigraphBackend:
+    """The embedded, persistent default: a pyoxigraph Store in a directory (or in memory)."""
+
+    def __init__(self, path: str | os.PathLike | None):
+        self.path = Path(path).resolve() if path is not None else None
+        if self.path is None:
+            self.store = ox.Store()
+        elif self.path in _OPEN:
+            self.store = _OPEN[self.path]
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.store = _OPEN[self.path] = ox.Store(str(self.path))
+            except OSError as error:
+                raise UsageError(f"cannot open the store at {self.path}: {error}") from None
+
+    def raw_query(self, query: str, **options):
+        """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly)."""
+        options.setdefault("use_default_graph_as_union", True)
+        return self.store.query(query, **options)
+
+    def select(self, query: str) -> tuple[list[str], list[tuple]]:
+        result = self.raw_query(query)
+        names = [v.value for v in result.variables]
+        return names, [tuple(solution[n] for n in names) for solution in result]
+
+    def ask(self, query: str) -> bool:
+        return bool(self.raw_query(query))
+
+    def construct(self, query: str) -> list[ox.Triple]:
+        return list(self.raw_query(query))
+
+    def update(self, update: str) -> None:
+        self.store.update(update)
+
+    def replace_graphs(self, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> None:
+        # Oxigraph applies one SPARQL update in one transaction, and Store.extend is transactional;
+        # to make drop + add a single all-or-nothing step we stage the quads first, then do both.
+        staged = list(quads)
+        graphs = list(graphs)
+        if graphs:
+            drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+            backup = [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+            self.store.update(drops)
+            try:
+                self.store.extend(staged)
+            except BaseException:
+                self.store.extend(backup)
+                raise
+        else:
+            self.store.extend(staged)
+        self.store.flush()
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quad_count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self.store)
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        return self.store.dump(format=fmt)
+
+
+def store_path(path: str | os.PathLike | None = None) -> str:
+    """The store location: an explicit path, else $THAMQUYEN_STORE, else ./var/store."""
+    return str(path or os.environ.get("THAMQUYEN_STORE") or DEFAULT_STORE)
+
+
+def open_store(path: str | os.PathLike | None = None) -> Backend:
+    """Open the configured store.
+
+    A path (or $THAMQUYEN_STORE) opens the embedded store there; $THAMQUYEN_SPARQL_QUERY
+    (with $THAMQUYEN_SPARQL_UPDATE, $THAMQUYEN_SPARQL_USER, $THAMQUYEN_SPARQL_PASSWORD) selects a
+    remote SPARQL 1.1 server instead.
+
+    >>> backend = open_store(":memory:")
+    >>> backend.quad_count()
+    0
+    """
+    if path is None and os.environ.get("THAMQUYEN_SPARQL_QUERY"):
+        from .remote import SparqlServerBackend
+
+        return SparqlServerBackend.from_environment()
+    location = store_path(path)
+    return OxigraphBackend(None if location == ":memory:" else location)
+
+
+def rdf_format(file: str | os.PathLike) -> ox.RdfFormat:
+    suffix = Path(file).suffix.lower()
+    try:
+        return RDF_FORMATS[suffix]
+    except KeyError:
+        raise InputError(f"unsupported RDF file type {suffix!r}; use one of {', '.join(sorted(RDF_FORMATS))}",
+                         file=str(file)) from None
+
+
+def parse_rdf(data: bytes | str, fmt: ox.RdfFormat, *, name: str, graph: str | None = None) -> list[ox.Quad]:
+    """Parse RDF fully in memory, so that a syntax error is found before anything is written.
+
+    Triples go to `graph` (if given); quads of a dataset format keep their own graphs, and their
+    default-graph quads go to `graph`.
+
+    Raises:
+        InputError: with the file name, line and column of the first syntax error.
+    """
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    try:
+        quads = []
+        for q in ox.parse(data, format=fmt, base_iri=None):
+            g = q.graph_name
+            if isinstance(g, ox.DefaultGraph):
+                g = target
+            quads.append(ox.Quad(q.subject, q.predicate, q.object, g))
+        return quads
+    except SyntaxError as error:
+        line = getattr(error, "lineno", None)
+        column = getattr(error, "offset", None)
+        raise InputError(f"not valid {fmt.name}: {error.msg if hasattr(error, 'msg') else error}",
+                         file=name, line=line, column=column) from None
+
+
+def load_files(backend: Backend, files: Iterable[str | os.PathLike], graph_for=None) -> dict[str, int]:
+    """Load RDF files, one named graph per file, all or nothing.
+
+    Every file is parsed before the first quad is written; a file that does not parse is
+    reported with its name and line, and the store is left exactly as it was.
+
+    Args:
+        graph_for: function file → graph IRI; default: <https://w3id.org/thamquyen/graph/file/NAME>.
+    Returns:
+        quads loaded per graph IRI.
+    """
+    from .namespaces import GRAPH, slug
+
+    graph_for = graph_for or (lambda f: f"{GRAPH}file/{slug(Path(f).stem)}")
+    staged: list[ox.Quad] = []
+    counts: dict[str, int] = {}
+    for file in files:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError("no such file", file=str(file))
+        graph = graph_for(path)
+        quads = parse_rdf(path.read_bytes(), rdf_format(path), name=str(file), graph=graph)
+        counts[graph] = len(quads)
+        staged.extend(quads)
+    backend.replace_graphs(staged, list(counts))
+    return counts
+
+
+def iter_values(rows: list[tuple], column: int = 0) -> Iterator[str]:
+    """The string value of one column of SELECT rows (skipping unbound cells)."""
+    for row in rows:
+        if row[column] is not None:
+            yield row[column].value
