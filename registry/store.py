@@ -52,9 +52,13 @@ class Backend(Protocol):
 
     def dump(self, fmt: ox.RdfFormat) -> bytes: ...
 
+    # Optional: `generation`, an int that grows on every write through the backend, so that readers
+    # (registry.lookup's in-memory index) can cache on it. A backend without it is re-read on a timer.
 
-# Oxigraph locks a store directory for one open handle per process: share it.
+
+# Oxigraph locks a store directory for one open handle per process: share it, and its write counter.
 _OPEN: dict[Path, ox.Store] = {}
+_WRITES: dict[Path, list[int]] = {}
 
 
 class OxigraphBackend:
@@ -62,6 +66,7 @@ class OxigraphBackend:
 
     def __init__(self, path: str | os.PathLike | None):
         self.path = Path(path).resolve() if path is not None else None
+        self._writes = _WRITES.setdefault(self.path, [0]) if self.path is not None else [0]
         if self.path is None:
             self.store = ox.Store()
         elif self.path in _OPEN:
@@ -72,6 +77,11 @@ class OxigraphBackend:
                 self.store = _OPEN[self.path] = ox.Store(str(self.path))
             except OSError as error:
                 raise UsageError(f"cannot open the store at {self.path}: {error}") from None
+
+    @property
+    def generation(self) -> int:
+        """Grows on every write through any backend of this store (update, replace_graphs)."""
+        return self._writes[0]
 
     def raw_query(self, query: str, **options):
         """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly)."""
@@ -90,13 +100,22 @@ class OxigraphBackend:
         return list(self.raw_query(query))
 
     def update(self, update: str) -> None:
-        self.store.update(update)
+        try:
+            self.store.update(update)
+        finally:
+            self._writes[0] += 1
 
     def replace_graphs(self, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> None:
         # Oxigraph applies one SPARQL update in one transaction, and Store.extend is transactional;
         # to make drop + add a single all-or-nothing step we stage the quads first, then do both.
         staged = list(quads)
         graphs = list(graphs)
+        try:
+            self._replace(staged, graphs)
+        finally:
+            self._writes[0] += 1  # after the write: a reader that cached the old generation re-reads
+
+    def _replace(self, staged: list[ox.Quad], graphs: list[str]) -> None:
         if graphs:
             drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
             backup = [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
