@@ -1,0 +1,628 @@
+"""`extract`: read a decree's text and propose assignment rows in the authoring template.
+
+A decree is cut into its structure — Chương / Mục / Điều / numbered clause "1." / point "a)" — and
+each provision is read for the few shapes in which the 2025 decrees move a power:
+
+- "Thẩm quyền … quy định tại <provision> do <holder> thực hiện" (and "Nhiệm vụ, quyền hạn của <X> …
+  do <holder> thực hiện", where X is the former holder);
+- "<holder> thực hiện nhiệm vụ … quy định tại <provision>" (a holder opening the provision);
+- in a transitional article, "… được chuyển giao cho <holder>".
+
+Mode comes from the nearest heading that names one (Mục, then Điều, then Chương, then the decree's
+title), unless the provision itself makes the power conditional on "được <X> phân cấp / ủy quyền".
+Dates come from the decree's own entry-into-force article. A field the text does not state stays
+empty: the rows are proposals for a reviewer, never facts the extractor made up.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .extract_holders import Holder, holders_at, parse_holders
+from .extract_text import read_lines
+from .namespaces import fold, slug
+
+TEMPLATE_COLUMNS = (
+    "id", "power_id", "task_vi", "task_en", "sector", "defining_provision", "holder", "mode",
+    "grantor", "instrument", "article", "clause", "point", "valid_from", "valid_until",
+    "former_holder", "place_scope", "open_question", "source", "note",
+)
+
+_NUMBER = re.compile(r"^Số:\s*(\d+/\d{4}/[A-ZĐa-zđ0-9\-]+)")
+_DATE = r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})"
+_CHAPTER = re.compile(r"^Chương ([IVXLC]+|\d+)\b[.:]?\s*(.*)$")
+_SECTION = re.compile(r"^Mục (\d+|[IVXLC]+)\b[.:]?\s*(.*)$")
+_ARTICLE = re.compile(r"^Điều (\d+[a-z]?)\.\s*(.*)$")
+_CLAUSE = re.compile(r"^(\d+[a-z]?)\.\s+(.+)$")
+_POINT = re.compile(r"^([a-zđ])\)\s*(.+)$")
+_BODY_END = re.compile(r"^(?:Nơi nhận\b|PHỤ LỤC\b|Phụ lục(?: [IVXLC\d]+)?$)")
+
+# Chapters and articles that frame the decree rather than move powers.
+_FRAME_CHAPTERS = ("quy dinh chung", "dieu khoan thi hanh", "to chuc thuc hien", "trach nhiem")
+_FRAME_ARTICLES = ("pham vi dieu chinh", "doi tuong ap dung", "giai thich tu ngu", "nguyen tac",
+                   "ve phi, le phi", "hieu luc", "trach nhiem thi hanh", "to chuc thuc hien",
+                   "trach nhiem cua cac bo", "trach nhiem cua bo")
+# Provisions that say how a power is exercised, not who holds it.
+_PROCEDURE = re.compile(r"^(?:Trình tự|Thủ tục|Hồ sơ|Thời hạn|Thời gian|Mẫu|Biểu mẫu|Không thực hiện"
+                        r"|Căn cứ|Trong thời hạn|Thành phần hồ sơ|Nội dung trình)\b")
+
+_PASSIVE = re.compile(r"\bdo\s+(?P<x>(?:(?!\bdo\s)[^;:.])+?)\s+(?:(?:tổ chức\s+)?thực hiện\b"
+                      r"|quyết định(?=\s*(?:[.;]|$)))")
+# After a holder that opens a sentence: the holder acts, unless it does not ("Bộ Xây dựng, Cục …
+# không thực hiện …", the subject may go on past the holders the grammar knows).
+_NEGATION = re.compile(r"[^;.]{0,60}?\b(?:không|chưa) (?:thực hiện|được)\b")
+_BOUNDARY = re.compile(r"[.;]\s+")
+_SEGMENT = re.compile(r"[.;:]\s+|,?\s+thì\s+")
+_CITATION_START = re.compile(r"(?:các |và )?(?:điểm|khoản|Điều|Mục|Phụ lục|Chương)\b")
+_ALTERNATIVE = re.compile(r"\s+hoặc\s+(?P<x>(?:(?!\bdo\s)[^;:.])+?)\s+thực hiện\b")
+_TRANSFER = re.compile(r"\b(?:được )?chuyển (?:giao )?(?:tương ứng )?(?:cho|về) ")
+_REFERENCE = re.compile(r"\b(?:theo quy định tại|quy định tại|tại|quy định(?= (?:điểm|khoản|Điều) ))\s+(?=(?:các (?:điểm|khoản|Điều) |điểm |"
+                        r"khoản |Điều |Mục |Phụ lục |Chương |Luật |Bộ luật |Nghị định |Nghị quyết |"
+                        r"Quyết định |Thông tư |Pháp lệnh ))")
+_WEAK_VERBS = re.compile(r"\s*(?:phối hợp|có trách nhiệm phối hợp|tham gia)\b")
+_FORMER_LEAD = re.compile(r"^(?:Nhiệm vụ|Thẩm quyền|Trách nhiệm|Quyền hạn)(?:, (?:quyền hạn|thẩm quyền|"
+                          r"nhiệm vụ))? của ")
+_FORMER_FOLLOW = re.compile(r"\s*(?:\((?:sau đây|trước đây)[^)]*\)\s*)?(?:nơi [^;]*?\s*)?"
+                            r"(?:(?:trong trường hợp|khi|nếu) được [^,;]*?\s*)?(?:theo quy định tại|quy định tại|tại|về|trong|đối với)\b")
+# "… năm 2024 của Chính phủ" names a cited decree's issuer, "theo chỉ đạo của …" an overseer.
+_NOT_FORMER = re.compile(r"(?:năm \d{4}|/[A-ZĐ\-]+\d*|chỉ đạo|đề nghị|hướng dẫn|yêu cầu|phân cấp|ủy quyền"
+                         r"|quyết định|phê duyệt|chấp thuận|ý kiến|văn bản)\s*$")
+_CONDITION = re.compile(r"(?:khi|nếu|trong trường hợp)?\s*được\s+(?P<grantor>[^,;.]*?)\s*"
+                        r"(?P<mode>ủy quyền, phân cấp|phân cấp, ủy quyền|phân cấp|ủy quyền|giao)\b"
+                        r"|theo phân cấp của (?P<grantor2>[^,;.]+)")
+_MODES = (("phan dinh tham quyen", "phân định"), ("phan quyen", "phân quyền"),
+          ("phan cap", "phân cấp"), ("uy quyen", "ủy quyền"))
+
+
+@dataclass
+class Provision:
+    """An article body, a numbered clause or a point, with the headings it sits under."""
+
+    article: str
+    clause: str = ""
+    point: str = ""
+    text: str = ""
+    more: list[str] = field(default_factory=list)
+    lead: str = ""
+    article_title: str = ""
+    section_title: str = ""
+    chapter_title: str = ""
+    framing: bool = False
+    transitional: bool = False
+
+
+@dataclass
+class Decree:
+    """What the extractor reads from a decree: its number, title, dates and provisions."""
+
+    number: str
+    title: str = ""
+    issued: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    provisions: list[Provision] = field(default_factory=list)
+
+
+def _date(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _split_glued_title(title: str) -> tuple[str, str]:
+    """An article title glued to its body ("…bất động sảnTrách nhiệm…" in some text exports)."""
+    for i in range(1, len(title) - 1):
+        if title[i - 1].islower() and title[i].isupper() and title[i + 1].islower():
+            return title[:i], title[i:]
+    return title, ""
+
+
+def parse_decree(lines: list[str], file: str | None = None) -> Decree:
+    """The structure of a decree: header, dates, and every provision under its headings.
+
+    Args:
+        lines: the document's normalised lines (see `extract_text.read_lines`).
+        file: the file name, for errors.
+
+    Returns:
+        A Decree; its provisions in text order, framing ones (scope, principles, entry into force)
+        flagged so that they yield no rows.
+
+    Raises:
+        InputError: no "Số: N/YYYY/…" header, or no article.
+    """
+    start = next((i for i, line in enumerate(lines) if _NUMBER.match(line)), None)
+    if start is None:
+        raise InputError('no decree number ("Số: …/…/NĐ-CP") in the header', file=file)
+    decree = Decree(number=_NUMBER.match(lines[start]).group(1))
+    for line in lines[start:start + 6]:
+        found = re.search(_DATE, line)
+        if found:
+            decree.issued = _date(*found.groups())
+            break
+    body = lines[start + 1:]
+    end = next((i for i, line in enumerate(body) if _BODY_END.match(line) and i > 0), len(body))
+    body = body[:end]
+    decree.title = _title(body)
+    decree.valid_from, decree.valid_until = _validity(body, decree.issued)
+    decree.provisions = _provisions(body)
+    if not decree.provisions:
+        raise InputError(f"no article (\"Điều 1. …\") in decree {decree.number}", file=file)
+    return decree
+
+
+def _title(body: list[str]) -> str:
+    for i, line in enumerate(body):
+        if line.upper() == line and fold(line) in ("nghi dinh", "nghi quyet", "quyet dinh", "thong tu"):
+            title = []
+            for following in body[i + 1:]:
+                if following.startswith("Căn cứ") or _CHAPTER.match(following) or _ARTICLE.match(following):
+                    break
+                title.append(following)
+            return " ".join(title)
+    return ""
+
+
+def _validity(body: list[str], issued: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """First day in force and first day no longer in force, as the decree states them about itself."""
+    this = r"(?:Nghị định|Nghị quyết|Quyết định|Thông tư) này"
+    valid_from = valid_until = None
+    for line in body:
+        if not re.search(this, line):
+            continue
+        if valid_from is None:
+            found = re.search(rf"có hiệu lực(?: thi hành)?(?: kể)? từ {_DATE}", line)
+            if found:
+                valid_from = _date(*found.groups())
+            elif re.search(r"có hiệu lực(?: thi hành)? kể từ ngày ký", line):
+                valid_from = issued
+        if valid_until is None:
+            found = (re.search(rf"hết hiệu lực(?: thi hành)? (?:kể )?từ {_DATE}", line)
+                     or re.search(rf"được thực hiện đến trước {_DATE}", line))
+            if found:
+                valid_until = _date(*found.groups())
+            else:
+                found = re.search(rf"(?:được thực hiện|có hiệu lực) đến hết {_DATE}", line)
+                if found and _date(*found.groups()):
+                    valid_until = _date(*found.groups()) + dt.timedelta(days=1)
+    return valid_from, valid_until
+
+
+def _provisions(body: list[str]) -> list[Provision]:
+    provisions: list[Provision] = []
+    chapter = section = ""
+    article: Provision | None = None
+    clause: Provision | None = None
+    current: Provision | None = None
+    pending_title: str | None = None     # "Chương II" / "Mục 1" whose title is on the next line
+    for line in body:
+        if pending_title is not None:
+            if pending_title == "chapter":
+                chapter = line
+            else:
+                section = line
+            pending_title = None
+            continue
+        if m := _CHAPTER.match(line):
+            chapter, section, article, clause, current = m.group(2), "", None, None, None
+            pending_title = None if m.group(2) else "chapter"
+            continue
+        if m := _SECTION.match(line):
+            section, article, clause, current = m.group(2), None, None, None
+            pending_title = None if m.group(2) else "section"
+            continue
+        if m := _ARTICLE.match(line):
+            title, glued = _split_glued_title(m.group(2))
+            article = Provision(article=m.group(1), text=glued, article_title=title,
+                                section_title=section, chapter_title=chapter)
+            article.framing = _is_framing(article)
+            article.transitional = "chuyen tiep" in fold(title)
+            provisions.append(article)
+            clause = None
+            current = article
+            continue
+        if article is None:
+            continue
+        if m := _CLAUSE.match(line):
+            clause = _child(article, clause=m.group(1), text=m.group(2))
+            provisions.append(clause)
+            current = clause
+        elif m := _POINT.match(line):
+            parent = clause or article
+            current = _child(article, clause=parent.clause, point=m.group(1), text=m.group(2),
+                             lead=parent.text)
+            provisions.append(current)
+        elif current is article and not article.text:
+            article.text = line
+        else:
+            current.more.append(line)
+    return provisions
+
+
+def _child(article: Provision, **fields) -> Provision:
+    return Provision(article=article.article, article_title=article.article_title,
+                     section_title=article.section_title, chapter_title=article.chapter_title,
+                     framing=article.framing, transitional=article.transitional, **fields)
+
+
+def _is_framing(article: Provision) -> bool:
+    chapter = fold(article.chapter_title)
+    title = fold(article.article_title)
+    return (any(chapter.startswith(c) for c in _FRAME_CHAPTERS)
+            or any(title.startswith(a) for a in _FRAME_ARTICLES))
+
+
+def mode_of(heading: str) -> str | None:
+    """The one mode a heading names, or None if it names none or several.
+
+    >>> mode_of("Mục 2. PHÂN CẤP TRONG LĨNH VỰC DẦU KHÍ"), mode_of("PHÂN QUYỀN, PHÂN CẤP")
+    ('phân cấp', None)
+    """
+    folded = fold(heading)
+    found = []
+    for key, mode in _MODES:
+        if key in folded:
+            found.append(mode)
+            folded = folded.replace(key, " ")
+    return found[0] if len(found) == 1 else None
+
+
+def _heading_mode(provision: Provision, decree: Decree) -> str:
+    for heading in (provision.section_title, provision.article_title, provision.chapter_title,
+                    decree.title):
+        mode = mode_of(heading)
+        if mode:
+            return mode
+    return ""
+
+
+def _sector(provision: Provision) -> str:
+    for heading in (provision.article_title, provision.section_title, provision.chapter_title):
+        found = list(re.finditer(r"lĩnh vực\s+", heading, re.IGNORECASE))
+        if found:
+            sector = heading[found[-1].end():]
+            sector = re.split(r"\s+(?:tại|theo|của chính quyền)\s+|\s*\(", sector)[0]
+            return sector.lower() if sector.isupper() else sector
+    return ""
+
+
+def clean_reference(text: str) -> str:
+    """A provision of a specialised law as cited, without the cited decrees' long titles.
+
+    >>> clean_reference("khoản 9 Điều 53 Nghị định số 175/2024/NĐ-CP ngày 30 tháng 12 năm 2024 "
+    ...                 "của Chính phủ quy định chi tiết một số điều")
+    'khoản 9 Điều 53 Nghị định số 175/2024/NĐ-CP'
+    """
+    text = re.sub(r"\s*\(sau đây gọi[^)]*\)", "", text)
+    text = re.sub(r"((?:Nghị định|Nghị quyết|Quyết định|Thông tư(?: liên tịch)?)(?: số)? \d+/\d{4}/[\wĐ\-]+)"
+                  r"\s+ngày \d{1,2} tháng \d{1,2} năm \d{4}.*?"
+                  r"(?=[,;] (?:các |và )?(?:điểm|khoản|Điều|Mục|Phụ lục)\b| và (?:các )?(?:điểm|khoản|Điều)\b|$)",
+                  r"\1", text)
+    return text.strip(" ,;.")
+
+
+def _sentence_end(text: str, start: int) -> int:
+    """Where the sentence (or ";"-part) that `start` is in ends; a ";" inside a list of cited
+    provisions ("khoản 3 Điều 22; khoản 2 Điều 45") does not end it."""
+    for m in _BOUNDARY.finditer(text, start):
+        if not _CITATION_START.match(text, m.end()):
+            return m.start()
+    return len(text)
+
+
+def _segment_starts(text: str) -> list[int]:
+    """Where a sentence, a ";"-part, the part after ":" or after "thì" starts."""
+    starts = [0]
+    for m in _SEGMENT.finditer(text):
+        if _CITATION_START.match(text, m.end()):
+            continue
+        if m.group(0).startswith(":") and re.search(r"\bgồm\s*$", text[:m.start()]):
+            continue                  # "thành viên … bao gồm: Chủ tịch …" lists members, not holders
+        starts.append(m.end())
+    return starts
+
+
+def _defining_provision(segment: str, last: bool) -> str:
+    """The cited provision of the specialised law in a stretch of a provision's text.
+
+    Args:
+        segment: the words around the holder: before "do <holder> thực hiện" (`last`: the
+            nearest citation to the holder defines the power), or after "<holder> thực hiện …"
+            (the first citation, up to the end of the sentence).
+    """
+    starts = [m.end() for m in _REFERENCE.finditer(segment)
+              if not re.search(r"(?:sửa đổi|bổ sung|thay thế)\s*$", segment[:m.start()])]
+    if not starts:
+        return ""
+    start = starts[-1] if last else starts[0]
+    span = segment[start:]
+    if not last:
+        span = span[:_sentence_end(span, 0)]
+        span = re.split(r"\s(?:khi|nếu|trong trường hợp|theo chỉ đạo|do|để|đối với)\s", span)[0]
+    if re.search(r"(?:Nghị định|Điều|khoản|Quyết định|Thông tư) này\b", span):
+        return ""
+    if not re.search(r"\b(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư)\b", span):
+        return ""
+    return clean_reference(span)
+
+
+def _former_holders(segment: str, new: set[str]) -> list[Holder]:
+    """Holders the text gives the power to before this decree: "của <X> quy định tại …"."""
+    found: list[Holder] = []
+    lead = _FORMER_LEAD.match(segment)
+    for m in re.finditer(r"\b(?:của|do|là)\s+", segment):
+        if _NOT_FORMER.search(segment[:m.start()]):
+            continue
+        holders, end = holders_at(segment, m.end())
+        if not holders:
+            continue
+        if (lead and m.end() == lead.end()) or _FORMER_FOLLOW.match(segment, end):
+            found.extend(h for h in holders if h.name not in new)
+    return found
+
+
+def _condition(tail: str) -> tuple[str, str, str]:
+    """(mode, grantor, words) of a condition the text puts on the holder.
+
+    "khi được Ủy ban nhân dân cấp tỉnh phân cấp" gives ("phân cấp", "Ủy ban nhân dân cấp tỉnh", …);
+    a condition naming both modes, or "được … giao", gives no mode and no grantor, only the words.
+    """
+    tail = tail[:_sentence_end(tail, 0)]
+    m = _CONDITION.search(tail)
+    if not m:
+        return "", "", ""
+    words = tail[m.start():m.end()].strip()
+    mode = m.group("mode") or "phân cấp"
+    if mode not in ("phân cấp", "ủy quyền"):
+        return "", "", words
+    grantor_text = m.group("grantor") if m.group("grantor") is not None else m.group("grantor2")
+    grantors = parse_holders(grantor_text or "")
+    return mode, grantors[0].name if grantors else "", words
+
+
+@dataclass
+class Proposal:
+    """One proposed assignment before it becomes a template row."""
+
+    provision: Provision
+    holder: Holder
+    task: str
+    reference: str
+    former: list[Holder]
+    condition: tuple[str, str, str]
+    co_holders: list[str]
+    scope: str = ""
+    sentence: int = 0                 # which sentence of the provision names the holder
+
+
+def _proposals(provision: Provision) -> list[Proposal]:
+    """The assignments a provision makes, by the shapes the module docstring lists."""
+    text = provision.text
+    if provision.framing and not provision.transitional:
+        return []
+    if not text or _PROCEDURE.match(text) or (provision.point and _PROCEDURE.match(provision.lead)):
+        return []
+    found, covered = _passive(provision, text)
+    found += _active(provision, text, covered)
+    if provision.transitional:
+        found += _transfers(provision, text)
+    return found
+
+
+def _passive(provision: Provision, text: str) -> tuple[list[Proposal], list[tuple[int, int]]]:
+    """ "… do <holder> thực hiện", each occurrence with its own scope ("đối với …").
+
+    Returns:
+        The proposals, and the spans of text they cover (so that no other shape reads them again).
+    """
+    proposals: list[Proposal] = []
+    covered: list[tuple[int, int]] = []
+    sentence_starts = _sentence_starts(text)
+    matches = list(_PASSIVE.finditer(text))
+    segment = ""
+    for index, m in enumerate(matches):
+        holders = parse_holders(m.group("x"))
+        if not holders:
+            continue
+        sentence = max(i for i, start in enumerate(sentence_starts) if start <= m.start())
+        previous_end = matches[index - 1].end() if index else 0
+        own = text[max(sentence_starts[sentence], previous_end):m.start()]
+        if own.strip(" ;,"):               # else "…; do <other holder> thực hiện đối với …": same task
+            segment = own
+        tail_end = min(matches[index + 1].start() if index + 1 < len(matches) else len(text),
+                       _sentence_end(text, m.end()))
+        tail = text[m.end():tail_end]
+        groups = [(holders, tail)]
+        alternative = _ALTERNATIVE.match(tail)
+        if alternative:
+            groups = [(holders, ""), (parse_holders(alternative.group("x")), tail[alternative.end():])]
+        everyone = [h.name for group, _ in groups for h in group]
+        reference = _defining_provision(segment, last=True)
+        for group, condition_text in groups:
+            scope = condition_text.strip(" .,;")
+            for holder in group:
+                proposals.append(Proposal(provision, holder, segment.strip(" ;,."), reference,
+                                          _former_holders(segment, set(everyone)),
+                                          _condition(condition_text),
+                                          [name for name in everyone if name != holder.name],
+                                          scope if scope.startswith("đối với") else "", sentence))
+        covered.append((sentence_starts[sentence], m.end() + len(tail)))
+    return proposals, covered
+
+
+def _sentence_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in _BOUNDARY.finditer(text):
+        if not _CITATION_START.match(text, m.end()):
+            starts.append(m.end())
+    return starts
+
+
+def _active(provision: Provision, text: str, covered: list[tuple[int, int]]) -> list[Proposal]:
+    """ "<holder> thực hiện …" at the start of the provision, of a sentence, or after ":" or "thì"."""
+    proposals: list[Proposal] = []
+    sentence_starts = _sentence_starts(text)
+    for start in _segment_starts(text):
+        if any(low <= start < high for low, high in covered):
+            continue
+        holders, end = holders_at(text, start)
+        if not holders or _WEAK_VERBS.match(text, end) or _NEGATION.match(text, end):
+            continue
+        rest = text[end:_sentence_end(text, end)]
+        new = {h.name for h in holders}
+        sentence = max(i for i, first in enumerate(sentence_starts) if first <= start)
+        for holder in holders:
+            proposals.append(Proposal(provision, holder, rest.strip(" ;.,"),
+                                      _defining_provision(rest, last=False),
+                                      _former_holders(rest, new), _condition(rest),
+                                      [h.name for h in holders if h is not holder], "", sentence))
+    return proposals
+
+
+def _transfers(provision: Provision, text: str) -> list[Proposal]:
+    """A transitional article's "… được chuyển giao cho <holder>"."""
+    proposals: list[Proposal] = []
+    for m in _TRANSFER.finditer(text):
+        holders, _ = holders_at(text, m.end())
+        segment = text[:m.start()]
+        new = {h.name for h in holders}
+        for holder in holders:
+            proposals.append(Proposal(provision, holder, segment.strip(" ;,."), "",
+                                      _former_holders(segment, new) + _pending_holders(segment, new),
+                                      ("", "", ""), [h.name for h in holders if h is not holder]))
+    return proposals
+
+
+def _pending_holders(segment: str, new: set[str]) -> list[Holder]:
+    """ "… đang được <X> thụ lý": who had the pending files a transitional clause hands on."""
+    m = re.search(r"(?:đang|đã) được\s+", segment)
+    if not m:
+        return []
+    holders, _ = holders_at(segment, m.end())
+    return [h for h in holders if h.name not in new]
+
+
+def _point_id(point: str) -> str:
+    return "dd" if point == "đ" else slug(point)
+
+
+def _provision_key(number: str, provision: Provision) -> str:
+    key = f"{slug(number)}-d{slug(provision.article)}"
+    if provision.clause:
+        key += f"-k{slug(provision.clause)}"
+    if provision.point:
+        key += f"-{_point_id(provision.point)}"
+    return key
+
+
+def _note(proposal: Proposal, heading_mode: str, mode: str) -> str:
+    holder = proposal.holder
+    parts = []
+    if holder.written and fold(holder.written) != fold(holder.name):
+        parts.append(f"holder as written: {holder.written}")
+    if holder.qualifier:
+        parts.append(f"holder qualified: {holder.qualifier}")
+    if proposal.co_holders:
+        parts.append("same provision also names: " + ", ".join(proposal.co_holders))
+    if proposal.scope:
+        parts.append(f"scope: {proposal.scope}")
+    words = proposal.condition[2]
+    if words:
+        parts.append(f"condition: {words}")
+    if mode and heading_mode and mode != heading_mode:
+        parts.append(f"heading says {heading_mode}; the provision makes it {mode}")
+    if proposal.sentence:
+        parts.append(f"holder named in part {proposal.sentence + 1} of the provision (parts end at . or ;)")
+    if proposal.provision.transitional:
+        parts.append("transitional provision (quy định chuyển tiếp)")
+    return "; ".join(parts)
+
+
+def _with_lead(provision: Provision, task: str, reference: str) -> tuple[str, str]:
+    """A point read with the clause that introduces it ("… thực hiện như sau:"), when it has one."""
+    lead = provision.lead.strip()
+    if not (provision.point and lead.endswith(":")):
+        return task, reference
+    core = re.sub(r"\s*(?:(?:được )?(?:thực hiện|quy định) như sau|như sau|bao gồm|gồm)?\s*:$", "", lead)
+    return f"{core}: {task}", reference or _defining_provision(core, last=False)
+
+
+def _rows(decree: Decree, source: str) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    for provision in decree.provisions:
+        for proposal in _proposals(provision):
+            key = _provision_key(decree.number, provision)
+            seen[key] = seen.get(key, 0) + 1
+            heading_mode = "" if provision.transitional else _heading_mode(provision, decree)
+            condition_mode, grantor, _ = proposal.condition
+            mode = condition_mode or heading_mode
+            former = list(dict.fromkeys(h.name for h in proposal.former))
+            task, reference = _with_lead(provision, proposal.task, proposal.reference)
+            rows.append({
+                "id": key if seen[key] == 1 else f"{key}-{seen[key]}",
+                "power_id": key,
+                "task_vi": task,
+                "task_en": "",
+                "sector": _sector(provision),
+                "defining_provision": reference,
+                "holder": proposal.holder.name,
+                "mode": mode,
+                "grantor": grantor,
+                "instrument": decree.number,
+                "article": provision.article,
+                "clause": provision.clause,
+                "point": provision.point,
+                "valid_from": decree.valid_from.isoformat() if decree.valid_from else "",
+                "valid_until": decree.valid_until.isoformat() if decree.valid_until else "",
+                "former_holder": " | ".join(former),
+                "place_scope": "",
+                "open_question": "",
+                "source": source,
+                "note": _note(proposal, heading_mode, mode),
+            })
+    return rows
+
+
+def extract(path: str | Path, source: str | None = None) -> list[dict[str, str]]:
+    """Propose the assignment rows a decree makes, in the authoring template's columns.
+
+    Args:
+        path: the decree as .docx, .txt or .html.
+        source: URL the text was read from (the rows' `source`); default: the file's URI.
+
+    Returns:
+        One dict per proposed assignment, keys in `TEMPLATE_COLUMNS` order, in text order.
+
+    Raises:
+        InputError: unknown extension, unreadable or empty file, or no decree structure in it.
+    """
+    path = Path(path)
+    decree = parse_decree(read_lines(path), file=str(path))
+    return _rows(decree, source if source is not None else path.resolve().as_uri())
+
+
+def write_csv(rows: list[dict[str, str]], stream) -> None:
+    """Write rows as template CSV (header in `TEMPLATE_COLUMNS` order) to an open text stream."""
+    writer = csv.DictWriter(stream, fieldnames=TEMPLATE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def write_xlsx(rows: list[dict[str, str]], path: str | Path) -> None:
+    """Write rows as a template workbook: one sheet, header row, one row per assignment."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "assignments"
+    sheet.append(list(TEMPLATE_COLUMNS))
+    for row in rows:
+        sheet.append([row[column] for column in TEMPLATE_COLUMNS])
+    workbook.save(str(path))
