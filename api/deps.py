@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.settings import Settings
+from registry.lookup import IndexCache, LookupIndex
 from registry.store import Backend
 
 
@@ -18,5 +19,19 @@ def get_store(request: Request) -> Backend:
     return request.app.state.store
 
 
+async def get_lookup_index(request: Request) -> LookupIndex:
+    """The app's in-memory lookup index: built on first use, rebuilt when the store changes.
+
+    async so that FastAPI calls it on the event loop, not through the thread pool (it is a dict look-up
+    and a counter comparison except when the index is rebuilt).
+    """
+    state = request.app.state
+    cache = getattr(state, "lookup_cache", None)
+    if cache is None or cache.backend is not state.store:
+        cache = state.lookup_cache = IndexCache(state.store)
+    return cache.get()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Backend, Depends(get_store)]
+LookupDep = Annotated[LookupIndex, Depends(get_lookup_index)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.deps import StoreDep
+from api.lookup import router as lookup_router
 from api.settings import Settings
 from registry import __version__
 from registry.store import open_store
@@ -21,6 +22,8 @@ def create_app(settings: Settings | None = None, backend=None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = backend if backend is not None else open_store(settings.store)
+
+    app.include_router(lookup_router)
 
     @app.get("/health", tags=["service"], summary="Liveness and store size")
     def health(store: StoreDep) -> dict:
