@@ -58,6 +58,10 @@ _PASSIVE = re.compile(r"\bdo\s+(?P<x>(?:(?!\bdo\s)[^;:.])+?)\s+(?:(?:tổ chức
 _NEGATION = re.compile(r"[^;.]{0,60}?\b(?:không|chưa) (?:thực hiện|được)\b")
 _BOUNDARY = re.compile(r"[.;]\s+")
 _SEGMENT = re.compile(r"[.;:]\s+|,?\s+thì\s+")
+_FULL_STOP = re.compile(r"\.\s+")
+_INSTRUMENT = re.compile(r"\b(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư)\b")
+_TITLE_INSTRUMENT = re.compile(r"\btại ((?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định)\b.*?)"
+                               r"(?= ngày | được sửa đổi| \(|$)")
 _CITATION_START = re.compile(r"(?:các |và )?(?:điểm|khoản|Điều|Mục|Phụ lục|Chương)\b")
 _ALTERNATIVE = re.compile(r"\s+hoặc\s+(?P<x>(?:(?!\bdo\s)[^;:.])+?)\s+thực hiện\b")
 _TRANSFER = re.compile(r"\b(?:được )?chuyển (?:giao )?(?:tương ứng )?(?:cho|về) ")
@@ -67,7 +71,7 @@ _REFERENCE = re.compile(r"\b(?:theo quy định tại|quy định tại|tại|qu
 _WEAK_VERBS = re.compile(r"\s*(?:phối hợp|có trách nhiệm phối hợp|tham gia)\b")
 _FORMER_LEAD = re.compile(r"^(?:Nhiệm vụ|Thẩm quyền|Trách nhiệm|Quyền hạn)(?:, (?:quyền hạn|thẩm quyền|"
                           r"nhiệm vụ))? của ")
-_FORMER_FOLLOW = re.compile(r"\s*(?:\((?:sau đây|trước đây)[^)]*\)\s*)?(?:nơi [^;]*?\s*)?"
+_FORMER_FOLLOW = re.compile(r"\s*(?:\((?:sau đây|trước đây|nay là)[^)]*\)\s*)?(?:nơi [^;]*?\s*)?"
                             r"(?:(?:trong trường hợp|khi|nếu) được [^,;]*?\s*)?(?:theo quy định tại|quy định tại|tại|về|trong|đối với)\b")
 # "… năm 2024 của Chính phủ" names a cited decree's issuer, "theo chỉ đạo của …" an overseer.
 _NOT_FORMER = re.compile(r"(?:năm \d{4}|/[A-ZĐ\-]+\d*|chỉ đạo|đề nghị|hướng dẫn|yêu cầu|phân cấp|ủy quyền"
@@ -335,6 +339,10 @@ def _defining_provision(segment: str, last: bool) -> str:
         segment: the words around the holder: before "do <holder> thực hiện" (`last`: the
             nearest citation to the holder defines the power), or after "<holder> thực hiện …"
             (the first citation, up to the end of the sentence).
+
+    Returns:
+        The citation without the cited decrees' titles; it may lack the instrument ("khoản 2 Điều
+        14"), see `_complete_reference`. Empty when there is none or it cites this decree.
     """
     starts = [m.end() for m in _REFERENCE.finditer(segment)
               if not re.search(r"(?:sửa đổi|bổ sung|thay thế)\s*$", segment[:m.start()])]
@@ -345,11 +353,20 @@ def _defining_provision(segment: str, last: bool) -> str:
     if not last:
         span = span[:_sentence_end(span, 0)]
         span = re.split(r"\s(?:khi|nếu|trong trường hợp|theo chỉ đạo|do|để|đối với)\s", span)[0]
-    if re.search(r"(?:Nghị định|Điều|khoản|Quyết định|Thông tư) này\b", span):
-        return ""
-    if not re.search(r"\b(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư)\b", span):
+    if re.search(r"(?:Nghị định|Điều|khoản|Quyết định|Thông tư|Phụ lục) này\b|ban hành kèm theo", span):
         return ""
     return clean_reference(span)
+
+
+def _complete_reference(reference: str, provision: Provision) -> tuple[str, str]:
+    """(reference, note): a citation without its instrument takes the one the article title names
+    ("Phân cấp … tại Nghị định số 21/2011/NĐ-CP"); without such a title it is dropped."""
+    if not reference or _INSTRUMENT.search(reference):
+        return reference, ""
+    m = _TITLE_INSTRUMENT.search(provision.article_title)
+    if not m:
+        return "", ""
+    return f"{reference} {m.group(1)}", "instrument of the defining provision read from the article title"
 
 
 def _former_holders(segment: str, new: set[str]) -> list[Holder]:
@@ -424,16 +441,16 @@ def _passive(provision: Provision, text: str) -> tuple[list[Proposal], list[tupl
     proposals: list[Proposal] = []
     covered: list[tuple[int, int]] = []
     sentence_starts = _sentence_starts(text)
-    matches = list(_PASSIVE.finditer(text))
+    # "do doanh nghiệp … thực hiện" names no authority: such a "do" is not a holder's
+    matches = [m for m in _PASSIVE.finditer(text) if parse_holders(m.group("x"))]
     segment = ""
     for index, m in enumerate(matches):
         holders = parse_holders(m.group("x"))
-        if not holders:
-            continue
         sentence = max(i for i, start in enumerate(sentence_starts) if start <= m.start())
         previous_end = matches[index - 1].end() if index else 0
         own = text[max(sentence_starts[sentence], previous_end):m.start()]
-        if own.strip(" ;,"):               # else "…; do <other holder> thực hiện đối với …": same task
+        # "… do A thực hiện đối với …; do B thực hiện đối với …": B shares A's task and citation
+        if not (index and previous_end > sentence_starts[sentence] and not _REFERENCE.search(own)):
             segment = own
         tail_end = min(matches[index + 1].start() if index + 1 < len(matches) else len(text),
                        _sentence_end(text, m.end()))
@@ -452,13 +469,14 @@ def _passive(provision: Provision, text: str) -> tuple[list[Proposal], list[tupl
                                           _condition(condition_text),
                                           [name for name in everyone if name != holder.name],
                                           scope if scope.startswith("đối với") else "", sentence))
-        covered.append((sentence_starts[sentence], m.end() + len(tail)))
+        covered.append((max(sentence_starts[sentence], previous_end), m.end() + len(tail)))
     return proposals, covered
 
 
 def _sentence_starts(text: str) -> list[int]:
+    """Where the sentences of a provision start ("khoản 1 Điều 14. Điều 43" is one citation)."""
     starts = [0]
-    for m in _BOUNDARY.finditer(text):
+    for m in _FULL_STOP.finditer(text):
         if not _CITATION_START.match(text, m.end()):
             starts.append(m.end())
     return starts
@@ -538,7 +556,7 @@ def _note(proposal: Proposal, heading_mode: str, mode: str) -> str:
     if mode and heading_mode and mode != heading_mode:
         parts.append(f"heading says {heading_mode}; the provision makes it {mode}")
     if proposal.sentence:
-        parts.append(f"holder named in part {proposal.sentence + 1} of the provision (parts end at . or ;)")
+        parts.append(f"holder named in sentence {proposal.sentence + 1} of the provision")
     if proposal.provision.transitional:
         parts.append("transitional provision (quy định chuyển tiếp)")
     return "; ".join(parts)
@@ -565,6 +583,7 @@ def _rows(decree: Decree, source: str) -> list[dict[str, str]]:
             mode = condition_mode or heading_mode
             former = list(dict.fromkeys(h.name for h in proposal.former))
             task, reference = _with_lead(provision, proposal.task, proposal.reference)
+            reference, reference_note = _complete_reference(reference, provision)
             rows.append({
                 "id": key if seen[key] == 1 else f"{key}-{seen[key]}",
                 "power_id": key,
@@ -585,7 +604,7 @@ def _rows(decree: Decree, source: str) -> list[dict[str, str]]:
                 "place_scope": "",
                 "open_question": "",
                 "source": source,
-                "note": _note(proposal, heading_mode, mode),
+                "note": "; ".join(filter(None, [_note(proposal, heading_mode, mode), reference_note])),
             })
     return rows
 

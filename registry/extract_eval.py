@@ -221,26 +221,123 @@ def score(gold: Rows, system: Rows, instrument: str) -> Score:
     return result
 
 
-def evaluate(legal: Path) -> dict[str, dict[str, Score]]:
+@dataclass
+class RereadScore:
+    """Counts over articles read in full: every assignment in them is known, so both ratios are exact."""
+
+    gold_citations: int = 0
+    system_citations: int = 0
+    correct_citations: int = 0         # system citations that make an assignment
+    gold_pairs: int = 0
+    system_pairs: int = 0
+    correct_pairs: int = 0             # system (citation, holder) pairs that are right
+
+    def __iadd__(self, other: "RereadScore") -> "RereadScore":
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def citation_precision(self) -> float:
+        return ratio(self.correct_citations, self.system_citations)
+
+    @property
+    def citation_recall(self) -> float:
+        return ratio(self.correct_citations, self.gold_citations)
+
+    @property
+    def holder_precision(self) -> float:
+        return ratio(self.correct_pairs, self.system_pairs)
+
+    @property
+    def holder_recall(self) -> float:
+        return ratio(self.correct_pairs, self.gold_pairs)
+
+
+def reread_rows(legal: Path, additions: Path, instruments=FULL_TEXTS) -> tuple[Rows, set[tuple[str, str]]]:
+    """The curated rows plus what a complete re-reading added, and the articles read for a sample.
+
+    Args:
+        legal: the legal evidence base.
+        additions: CSV (instrument, article, clause, point, holder, reading): the (citation, holder)
+            pairs the curated rows lack in the articles they cite, and articles drawn at random and
+            read in full — a row with no holder declares such an article, the rows after it give
+            every assignment in it.
+
+    Returns:
+        (rows, sampled articles as (instrument, article)).
+    """
+    rows = curated_rows(legal, instruments)
+    sampled: set[tuple[str, str]] = set()
+    with open(additions, encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            if not row["holder"]:
+                sampled.add((row["instrument"], row["article"]))
+                continue
+            citation = (row["instrument"], row["article"], row["clause"], row["point"])
+            rows.add(citation, holder_keys(row["holder"]) or {fold(row["holder"])}, "", set())
+    return rows, sampled
+
+
+def score_reread(gold: Rows, system: Rows, instrument: str, articles: set[tuple[str, str]]) -> RereadScore:
+    """Compare one instrument's system rows with the complete reading of `articles`."""
+    result = RereadScore()
+    truth = {c for c in gold.holders if c[0] == instrument and c[:2] in articles}
+    proposed = {c for c in system.holders if c[0] == instrument and c[:2] in articles}
+    result.gold_citations, result.system_citations = len(truth), len(proposed)
+    result.correct_citations = len(truth & proposed)
+    true_pairs = {(c, h) for c in truth for h in gold.holders[c]}
+    proposed_pairs = {(c, h) for c in proposed for h in system.holders[c]}
+    result.gold_pairs, result.system_pairs = len(true_pairs), len(proposed_pairs)
+    result.correct_pairs = len(true_pairs & proposed_pairs)
+    return result
+
+
+@dataclass
+class Evaluation:
+    """`curated[system][instrument]`: against the curated rows. `reread[scope][system][instrument]`:
+    against complete readings, for scope "curated articles" (the articles the curated rows cite) and
+    "random sample" (articles drawn at random elsewhere); empty without the additions file."""
+
+    curated: dict[str, dict[str, Score]]
+    reread: dict[str, dict[str, dict[str, RereadScore]]]
+    articles: dict[str, int] = field(default_factory=dict)
+
+
+def _with_total(per: dict, empty):
+    total = empty()
+    for value in per.values():
+        total += value
+    per["all"] = total
+    return per
+
+
+def evaluate(legal: Path, additions: Path | None = None) -> Evaluation:
     """Scores of the extractor and of the baseline, per full-text decree and in total.
 
     Args:
         legal: the legal evidence base (assignments.csv, assignments_autoextracted.csv, sources/).
+        additions: the re-reading's additions (bench/extractor_audit.csv), or None to skip it.
 
     Returns:
-        {"extractor": {instrument or "all": Score}, "baseline": {…}}.
+        An Evaluation; systems are "extractor" and "baseline", instruments FULL_TEXTS and "all".
     """
     gold = curated_rows(legal)
-    baseline = baseline_rows(legal)
     files = decree_files(legal)
-    extracted = extracted_rows([row for instrument in FULL_TEXTS
-                                for row in extract(files[instrument], source="")])
-    results: dict[str, dict[str, Score]] = {}
-    for name, system in (("extractor", extracted), ("baseline", baseline)):
-        per = {instrument: score(gold, system, instrument) for instrument in FULL_TEXTS}
-        total = Score()
-        for value in per.values():
-            total += value
-        per["all"] = total
-        results[name] = per
-    return results
+    systems = {
+        "extractor": extracted_rows([row for instrument in FULL_TEXTS
+                                     for row in extract(files[instrument], source="")]),
+        "baseline": baseline_rows(legal),
+    }
+    curated = {name: _with_total({i: score(gold, system, i) for i in FULL_TEXTS}, Score)
+               for name, system in systems.items()}
+    evaluation = Evaluation(curated, {})
+    if additions is not None:
+        complete, sampled = reread_rows(legal, additions)
+        for scope, articles in (("curated articles", {c[:2] for c in gold.holders}), ("random sample", sampled)):
+            evaluation.articles[scope] = len(articles)
+            evaluation.reread[scope] = {
+                name: _with_total({i: score_reread(complete, system, i, articles) for i in FULL_TEXTS},
+                                  RereadScore)
+                for name, system in systems.items()}
+    return evaluation

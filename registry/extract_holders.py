@@ -25,7 +25,7 @@ PORTFOLIOS = (
     "Văn hóa, Thể thao và Du lịch", "Dân tộc và Tôn giáo", "Văn hóa và Thể thao", "Du lịch",
     "Ngoại vụ", "Tài nguyên và Môi trường", "Kế hoạch và Đầu tư", "Giao thông vận tải",
     "Lao động - Thương binh và Xã hội", "Thông tin và Truyền thông",
-    "Nông nghiệp và Phát triển nông thôn",
+    "Nông nghiệp và Phát triển nông thôn", "Thương mại",
 )
 _PORTFOLIO = "(?:" + "|".join(re.escape(p) for p in sorted(PORTFOLIOS, key=len, reverse=True)) + ")"
 
