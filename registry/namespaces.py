@@ -9,6 +9,7 @@ BASE = "https://w3id.org/thamquyen/"
 TQ = BASE + "ontology#"
 ID = BASE + "id/"
 GRAPH = BASE + "graph/"
+SHAPES = BASE + "shapes#"  # the validation shapes (shapes/) and the terms of a validation request
 
 ORG = "http://www.w3.org/ns/org#"
 ELI = "http://data.europa.eu/eli/ontology#"
@@ -24,7 +25,7 @@ SH = "http://www.w3.org/ns/shacl#"
 
 PREFIXES = {
     "tq": TQ, "id": ID, "org": ORG, "eli": ELI, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV,
-    "cv": CV, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "sh": SH,
+    "cv": CV, "tqsh": SHAPES, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "sh": SH,
 }
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -114,8 +115,17 @@ def subdivision_iri(number: str, article: str, clause: str | None = None, point:
     if clause:
         iri += f"/khoan-{slug(clause)}"
     if point:
-        iri += f"/diem-{slug(point)}"
+        iri += f"/diem-{point_slug(point)}"
     return iri
+
+
+def point_slug(point: str) -> str:
+    """Slug of a point letter; 'đ' is a letter of its own (điểm d ≠ điểm đ), so it becomes 'dd'.
+
+    >>> point_slug("d"), point_slug("đ")
+    ('d', 'dd')
+    """
+    return slug(point.replace("đ", "dd").replace("Đ", "dd"))
 
 
 def assignment_iri(key: str) -> str:

@@ -29,9 +29,13 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
 
-    p = subparsers.add_parser("export", help="write the whole dataset (TriG or N-Quads)")
+    p = subparsers.add_parser("export", help="write the whole dataset (TriG or N-Quads), or the assignments "
+                                             "as an authoring template (--template)")
     p.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="trig")
     p.add_argument("--output", "-o", metavar="FILE", help="file to write (default: standard output)")
+    p.add_argument("--template", metavar="FILE.csv|FILE.xlsx",
+                   help="write the assignments as template rows instead (registry.template)")
+    p.add_argument("--graph", metavar="IRI", help="with --template: only the assignments of this named graph")
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("stats", help="counts of what the store holds")
@@ -127,6 +131,16 @@ def print_table(header: list[str], rows: list[list[str]]) -> None:
 
 def cmd_export(args) -> int:
     backend = open_store(args.store)
+    if args.template:
+        from ..catalogue import load_catalogue
+        from ..template import rows_from_store, write_template
+
+        rows = rows_from_store(backend, load_catalogue(), graph=args.graph)
+        write_template(rows, args.template)
+        print(f"{len(rows):,} rows → {args.template}")
+        return 0
+    if args.graph:
+        raise UsageError("--graph only applies to --template")
     data = backend.dump(EXPORT_FORMATS[args.format])
     if args.output:
         Path(args.output).write_bytes(data)
