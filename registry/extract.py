@@ -58,6 +58,8 @@ _PASSIVE = re.compile(r"\bdo\s+(?P<x>(?:(?!\bdo\s)[^;:.])+?)\s+(?:(?:tổ chức
 _NEGATION = re.compile(r"[^;.]{0,60}?\b(?:không|chưa) (?:thực hiện|được)\b")
 _BOUNDARY = re.compile(r"[.;]\s+")
 _SEGMENT = re.compile(r"[.;:]\s+|,?\s+thì\s+")
+# "… chịu trách nhiệm thi hành Nghị định này": the closing formula, not a power.
+_IMPLEMENTS = re.compile(r"\b(?:chịu trách nhiệm|tổ chức) thi hành (?:Nghị định|Quyết định|Thông tư) này")
 _FULL_STOP = re.compile(r"\.\s+")
 _INSTRUMENT = re.compile(r"\b(?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Thông tư)\b")
 _TITLE_INSTRUMENT = re.compile(r"\btại ((?:Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định)\b.*?)"
@@ -75,7 +77,7 @@ _FORMER_FOLLOW = re.compile(r"\s*(?:\((?:sau đây|trước đây|nay là)[^)]*\
                             r"(?:(?:trong trường hợp|khi|nếu) được [^,;]*?\s*)?(?:theo quy định tại|quy định tại|tại|về|trong|đối với)\b")
 # "… năm 2024 của Chính phủ" names a cited decree's issuer, "theo chỉ đạo của …" an overseer.
 _NOT_FORMER = re.compile(r"(?:năm \d{4}|/[A-ZĐ\-]+\d*|chỉ đạo|đề nghị|hướng dẫn|yêu cầu|phân cấp|ủy quyền"
-                         r"|quyết định|phê duyệt|chấp thuận|ý kiến|văn bản)\s*$")
+                         r"|quyết định|phê duyệt|chấp thuận|ý kiến|văn bản|phạm vi quản lý)\s*$")
 _CONDITION = re.compile(r"(?:khi|nếu|trong trường hợp)?\s*được\s+(?P<grantor>[^,;.]*?)\s*"
                         r"(?P<mode>ủy quyền, phân cấp|phân cấp, ủy quyền|phân cấp|ủy quyền|giao)\b"
                         r"|theo phân cấp của (?P<grantor2>[^,;.]+)")
@@ -287,8 +289,9 @@ def _heading_mode(provision: Provision, decree: Decree) -> str:
 
 
 def _sector(provision: Provision) -> str:
+    """The field a provision's nearest heading names: "… trong lĩnh vực X" or "quản lý nhà nước về X"."""
     for heading in (provision.article_title, provision.section_title, provision.chapter_title):
-        found = list(re.finditer(r"lĩnh vực\s+", heading, re.IGNORECASE))
+        found = list(re.finditer(r"lĩnh vực\s+|quản lý nhà nước về\s+", heading, re.IGNORECASE))
         if found:
             sector = heading[found[-1].end():]
             sector = re.split(r"\s+(?:tại|theo|của chính quyền)\s+|\s*\(", sector)[0]
@@ -421,6 +424,8 @@ class Proposal:
 def _proposals(provision: Provision) -> list[Proposal]:
     """The assignments a provision makes, by the shapes the module docstring lists."""
     text = provision.text
+    if _IMPLEMENTS.search(text):
+        return []
     if provision.framing and not provision.transitional:
         return []
     if not text or _PROCEDURE.match(text) or (provision.point and _PROCEDURE.match(provision.lead)):
@@ -567,7 +572,7 @@ def _with_lead(provision: Provision, task: str, reference: str) -> tuple[str, st
     lead = provision.lead.strip()
     if not (provision.point and lead.endswith(":")):
         return task, reference
-    core = re.sub(r"\s*(?:(?:được )?(?:thực hiện|quy định) như sau|như sau|bao gồm|gồm)?\s*:$", "", lead)
+    core = re.sub(r"\s*(?:(?:được )?(?:thực hiện|quy định) như sau|như sau|bao gồm|gồm|do)?\s*:$", "", lead)
     return f"{core}: {task}", reference or _defining_provision(core, last=False)
 
 

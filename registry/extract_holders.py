@@ -246,12 +246,17 @@ def _generic_end(text: str, pos: int) -> int:
 
 
 def _qualifier_end(text: str, pos: int) -> int:
-    """End of what follows a holder's name before the next holder of the list (or the phrase end)."""
+    """End of what follows a holder's name before the next holder of the list (or the phrase end).
+
+    Right after a name, a descriptive holder may follow ("Sở Nông nghiệp và Môi trường, chính quyền
+    cấp xã"); after words that qualify the name only a named one may ("Chủ tịch Ủy ban nhân dân cấp
+    tỉnh quản lý cơ quan, tổ chức, đơn vị …" lists what the Chairman manages, not more holders).
+    """
     if _ENDS_LIST.match(text, pos):
         return len(text)
     end = pos
     while end < len(text):
-        if _next_holder_start(text, end, generic=True) is not None:
+        if _next_holder_start(text, end, generic=end == pos) is not None:
             return end
         end += 1
     return end

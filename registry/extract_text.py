@@ -2,7 +2,8 @@
 
 The extractor works on lines: a Word paragraph, a line of a text file, or an HTML block (p, div, td,
 li, br …). Normalisation is only what makes the same text compare equal across the three formats:
-Unicode NFC, no-break and zero-width spaces as plain spaces, runs of spaces collapsed.
+Unicode NFC, no-break and zero-width spaces as plain spaces, runs of spaces collapsed; in text and
+HTML exports, sentences broken around links are rejoined.
 """
 
 from __future__ import annotations
@@ -29,6 +30,33 @@ def normalise_line(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return _SPACES.sub(" ", text).strip()
+
+
+_TERMINATED = re.compile(r"[.;:!?]$")
+_CONTINUES = re.compile(r"^(?:[,;.)]|\d+/\d{4}/[\wĐ\-]+\b)")
+_POINT = re.compile(r"^[a-zđ]\)")
+
+
+def _continues(line: str) -> bool:
+    return bool(_CONTINUES.match(line)) or (line[0].islower() and not _POINT.match(line))
+
+
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Rejoin sentences that a web export broke around links ("Nghị định số" / "131/2021/NĐ-CP" /
+    "ngày …"): a line continues the previous one when that one is not terminated and this one
+    starts with a lower-case word (not a point "a)"), a bare instrument number or punctuation.
+
+    >>> join_broken_lines(["theo Nghị định số", "131/2021/NĐ-CP", "ngày 30 tháng 12", "a) Điểm"])
+    ['theo Nghị định số 131/2021/NĐ-CP ngày 30 tháng 12', 'a) Điểm']
+    """
+    joined: list[str] = []
+    for line in lines:
+        if joined and not _TERMINATED.search(joined[-1]) and _continues(line):
+            glue = "" if line[0] in ",;.)" else " "
+            joined[-1] = joined[-1] + glue + line
+        else:
+            joined.append(line)
+    return joined
 
 
 def read_lines(path: str | Path) -> list[str]:
@@ -62,6 +90,8 @@ def read_lines(path: str | Path) -> list[str]:
     except UnicodeDecodeError as error:
         raise InputError(f"not UTF-8 text: {error.reason} at byte {error.start}", file=str(path)) from None
     lines = [line for line in (normalise_line(text) for text in raw) if line]
+    if suffix != ".docx":
+        lines = join_broken_lines(lines)
     if not lines:
         raise InputError("the document has no text", file=str(path))
     return lines

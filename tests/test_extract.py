@@ -245,3 +245,14 @@ def test_legal_dir_honours_the_environment(tmp_path, monkeypatch):
     assert legal_dir(tmp_path) is None
     monkeypatch.delenv("THAMQUYEN_LEGAL_DIR")
     assert legal_dir(tmp_path) == tmp_path
+
+
+def test_text_exported_from_a_web_page_has_its_broken_sentences_rejoined(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_text("Số: 905/2025/NĐ-CP\nNGHỊ ĐỊNH\nQUY ĐỊNH VỀ PHÂN CẤP\nChương I\nPHÂN CẤP TRONG LĨNH VỰC NỘI VỤ\n"
+                    "Điều 1. Phân cấp nhiệm vụ\nNhiệm vụ, quyền hạn quy định tại Điều 18 của Nghị định số\n"
+                    "93/2019/NĐ-CP\nngày 25 tháng 11 năm 2019 của Chính phủ do Chủ tịch Ủy ban nhân dân cấp tỉnh "
+                    "thực hiện.\n", encoding="utf-8")
+    assert picked(extract(path), "article", "holder", "defining_provision") == [
+        {"article": "1", "holder": "Chủ tịch Ủy ban nhân dân cấp tỉnh",
+         "defining_provision": "Điều 18 của Nghị định số 93/2019/NĐ-CP"}]
