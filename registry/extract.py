@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .extract_holders import Holder, holders_at, parse_holders
+from .extract_holders import PORTFOLIOS, Holder, holders_at, parse_holders
 from .extract_text import read_lines
 from .namespaces import fold, slug
 
@@ -288,15 +288,25 @@ def _heading_mode(provision: Provision, decree: Decree) -> str:
     return ""
 
 
-def _sector(provision: Provision) -> str:
+def _sector(provision: Provision, decree: Decree) -> str:
     """The field a provision's nearest heading names: "… trong lĩnh vực X" or "quản lý nhà nước về X"."""
-    for heading in (provision.article_title, provision.section_title, provision.chapter_title):
-        found = list(re.finditer(r"lĩnh vực\s+|quản lý nhà nước về\s+", heading, re.IGNORECASE))
+    for heading in (provision.article_title, provision.section_title, provision.chapter_title, decree.title):
+        # "Bộ quản lý ngành, lĩnh vực" names a ministry, not a field
+        found = list(re.finditer(r"(?<!ngành, )lĩnh vực\s+|quản lý nhà nước về\s+", heading, re.IGNORECASE))
         if found:
             sector = heading[found[-1].end():]
-            sector = re.split(r"\s+(?:tại|theo|của chính quyền)\s+|\s*\(", sector)[0]
-            return sector.lower() if sector.isupper() else sector
+            sector = re.split(r"\s+(?:tại|theo|của chính quyền)\s+|\s*\(|\s+(?:và )?(?:Nghị định|Luật|Quyết định|"
+                              r"Thông tư|NGHỊ ĐỊNH|LUẬT)\b", sector)[0]
+            return _sentence_case(sector) if sector.isupper() else sector
     return ""
+
+
+def _sentence_case(heading: str) -> str:
+    """An upper-case heading's words in lower case, ministries keeping their names ("Bộ Công Thương")."""
+    text = heading.lower()
+    for portfolio in PORTFOLIOS:
+        text = re.sub(rf"\bbộ {re.escape(portfolio.lower())}\b", f"Bộ {portfolio}", text)
+    return text.replace("việt nam", "Việt Nam")
 
 
 def clean_reference(text: str) -> str:
@@ -498,6 +508,8 @@ def _active(provision: Provision, text: str, covered: list[tuple[int, int]]) -> 
         if not holders or _WEAK_VERBS.match(text, end) or _NEGATION.match(text, end):
             continue
         rest = text[end:_sentence_end(text, end)]
+        if not rest.strip(" ;.,"):
+            continue                  # a name in a list of addressees ("…; Chủ tịch Ủy ban nhân dân cấp xã;")
         new = {h.name for h in holders}
         sentence = max(i for i, first in enumerate(sentence_starts) if first <= start)
         for holder in holders:
@@ -583,7 +595,7 @@ def _rows(decree: Decree, source: str) -> list[dict[str, str]]:
         for proposal in _proposals(provision):
             key = _provision_key(decree.number, provision)
             seen[key] = seen.get(key, 0) + 1
-            heading_mode = "" if provision.transitional else _heading_mode(provision, decree)
+            heading_mode = _heading_mode(provision, decree)
             condition_mode, grantor, _ = proposal.condition
             mode = condition_mode or heading_mode
             former = list(dict.fromkeys(h.name for h in proposal.former))
@@ -594,7 +606,7 @@ def _rows(decree: Decree, source: str) -> list[dict[str, str]]:
                 "power_id": key,
                 "task_vi": task,
                 "task_en": "",
-                "sector": _sector(provision),
+                "sector": _sector(provision, decree),
                 "defining_provision": reference,
                 "holder": proposal.holder.name,
                 "mode": mode,
