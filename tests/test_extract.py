@@ -59,8 +59,8 @@ def test_delimitation_decree_gives_one_row_per_assignment_with_its_citation_hold
         {"article": "4", "clause": "2", "point": "", "holder": "cơ quan quản lý nhà nước có thẩm quyền",
          "mode": "phân định", "former_holder": "",
          "defining_provision": "điểm b khoản 2 Điều 42 Nghị định số 06/2021/NĐ-CP"},
-        {"article": "6", "clause": "", "point": "", "holder": "Ủy ban nhân dân cấp xã",
-         "mode": "", "former_holder": "Ủy ban nhân dân cấp huyện", "defining_provision": ""},
+        {"article": "6", "clause": "", "point": "", "holder": "Ủy ban nhân dân cấp xã",   # from the title
+         "mode": "phân định", "former_holder": "Ủy ban nhân dân cấp huyện", "defining_provision": ""},
     ]
     assert {row["instrument"] for row in rows} == {"901/2025/NĐ-CP"}
     assert all(picked([row], *DATES)[0] == DATES for row in rows)
