@@ -20,7 +20,8 @@ def get_store(request: Request) -> Backend:
 
 
 async def get_lookup_index(request: Request) -> LookupIndex:
-    """The app's in-memory lookup index: built on first use, rebuilt when the store changes.
+    """The app's in-memory lookup index: built on first use, rebuilt in the background when the
+    store changes (answers come from the previous index until the new one is ready).
 
     async so that FastAPI calls it on the event loop, not through the thread pool (it is a dict look-up
     and a counter comparison except when the index is rebuilt).
@@ -28,7 +29,7 @@ async def get_lookup_index(request: Request) -> LookupIndex:
     state = request.app.state
     cache = getattr(state, "lookup_cache", None)
     if cache is None or cache.backend is not state.store:
-        cache = state.lookup_cache = IndexCache(state.store)
+        cache = state.lookup_cache = IndexCache(state.store, background=True)
     return cache.get()
 
 

@@ -86,9 +86,9 @@ AUTHORITY_TYPES = {"IndividualRole": "tq:IndividualPost", "CollectiveRole": "tq:
 
 ROLES_QUERY = ns.SPARQL_PREFIXES + """
 SELECT DISTINCT ?role ?p ?o WHERE {
-  ?role a ?class ; ?p ?o .
-  FILTER(?class IN (tq:AuthorityRole, tq:IndividualRole, tq:CollectiveRole))
-  VALUES ?p { rdf:type skos:prefLabel rdfs:label tq:level tq:concreteLabelPattern tq:postInRole }
+  { ?role a tq:IndividualRole } UNION { ?role a tq:CollectiveRole } UNION { ?role a tq:AuthorityRole }
+  ?role ?p ?o .
+  FILTER(?p IN (rdf:type, skos:prefLabel, rdfs:label, tq:level, tq:concreteLabelPattern, tq:postInRole))
 }"""
 
 CONCEPTS_QUERY = ns.SPARQL_PREFIXES + """
@@ -98,21 +98,21 @@ SELECT ?concept ?label ?notation WHERE {
   OPTIONAL { ?concept skos:notation ?notation }
 }"""
 
+# FILTER, not VALUES: with VALUES first, Oxigraph scans every triple of each predicate.
 ASSIGNMENTS_QUERY = ns.SPARQL_PREFIXES + """
 SELECT ?a ?p ?o WHERE {
-  ?a a tq:Assignment ; ?p ?o .
-  VALUES ?p { tq:power tq:holder tq:mode tq:grantor tq:legalBasis tq:validFrom tq:validUntil tq:placeScope
-              tq:openQuestion tq:formerHolder prov:wasDerivedFrom dcterms:source dcterms:identifier }
+  ?a tq:power ?power ; ?p ?o .
+  FILTER(?p IN (tq:power, tq:holder, tq:mode, tq:grantor, tq:legalBasis, tq:validFrom, tq:validUntil, tq:placeScope,
+                tq:openQuestion, tq:formerHolder, prov:wasDerivedFrom, dcterms:source, dcterms:identifier))
 }"""
 
 LEGAL_QUERY = ns.SPARQL_PREFIXES + """
 SELECT DISTINCT ?s ?p ?o WHERE {
-  { ?s a ?class . FILTER(?class IN (tq:Article, tq:Clause, tq:Point, eli:LegalResource, eli:LegalResourceSubdivision)) }
-  UNION { [] tq:legalBasis ?s } UNION { [] tq:instrument ?s }
+  { ?s tq:instrument ?whole } UNION { ?s a eli:LegalResource } UNION { ?s a tq:Article }
+  UNION { ?s a tq:Clause } UNION { ?s a tq:Point }
   ?s ?p ?o .
-  VALUES ?p { rdf:type rdfs:label skos:prefLabel eli:number eli:is_part_of tq:instrument eli:id_local
-              dcterms:identifier eli:title dcterms:title dcterms:source prov:wasDerivedFrom
-              eli:first_date_entry_in_force eli:date_no_longer_in_force }
+  FILTER(?p IN (rdf:type, rdfs:label, skos:prefLabel, eli:number, eli:is_part_of, tq:instrument, eli:id_local,
+                dcterms:identifier, eli:title, dcterms:title, dcterms:source, prov:wasDerivedFrom))
 }"""
 
 
@@ -282,7 +282,7 @@ class LookupIndex:
         bases = {iri: _legal_basis(iri, legal) for iri in legal}
         assignments: dict[str, list[Assignment]] = {}
         for iri, f in _subjects(backend, ASSIGNMENTS_QUERY).items():
-            if "power" not in f or "holder" not in f:
+            if "holder" not in f:
                 continue  # not an assignment the lookup can answer with (the shapes report it)
             a = Assignment(
                 iri=iri, key=_text(f.get("identifier")) or _local(iri),
@@ -416,7 +416,7 @@ class LookupIndex:
             day = unit.valid_until - timedelta(days=1)
         else:
             day = max(date.today(), unit.valid_from or date.min)
-        scopes = {u.iri for u in self.places.ancestors(unit)}
+        scopes = self.places.enclosing(unit)
         authorities = []
         for role in self.roles.values():
             if role.level != unit.level:
@@ -491,9 +491,8 @@ class LookupIndex:
             for terr in self.places.territories(unit, role.level, day):
                 if a.place_scope:
                     if scopes is None:
-                        scopes = {u.iri for u in self.places.ancestors(unit)}
-                    area = {u.iri for u in self.places.ancestors(terr.area)}
-                    if not (scopes | area).intersection(a.place_scope):
+                        scopes = self.places.enclosing(unit)
+                    if scopes.isdisjoint(a.place_scope) and self.places.enclosing(terr.area).isdisjoint(a.place_scope):
                         continue
                 hits.append((a, role, terr))
         if len(hits) > 1:
@@ -646,6 +645,10 @@ class LookupIndex:
 
     def _authority_json(self, role: Role, terr: Territory) -> dict:
         """The concrete authority of `role` in the territory's unit (a fresh dict: callers add to it)."""
+        key = ("authority", role.iri, terr.unit.iri if terr.unit else None, terr.area.iri if terr.unit is None else None)
+        return dict(self._cached(key, lambda: self._build_authority(role, terr)))
+
+    def _build_authority(self, role: Role, terr: Territory) -> dict:
         unit = terr.unit
         kind = AUTHORITY_TYPES.get(role.kind, "tq:ConcreteAuthority")
         if unit is None:
@@ -753,15 +756,21 @@ class IndexCache:
     """The lookup index of one store, rebuilt when the store changes.
 
     A backend with a `generation` (the embedded store) is checked on every `get()` at no cost; a
-    backend without one (a remote SPARQL server) is re-read at most every `ttl` seconds. A rebuild
-    blocks the callers that need it (answers never lag behind the store); others keep the old index.
+    backend without one (a remote SPARQL server) is re-read at most every `ttl` seconds.
+
+    The first `get()` builds the index and waits for it. After a write, `background=False` (the
+    CLI, the tests) rebuilds before answering; `background=True` (the API) keeps answering from the
+    previous index while one thread rebuilds — a national registry takes seconds to read, and
+    millions of lookups should not queue behind a write.
     """
 
-    def __init__(self, backend: Backend, ttl: float = 60.0):
+    def __init__(self, backend: Backend, ttl: float = 60.0, background: bool = False):
         self.backend = backend
         self.ttl = ttl
+        self.background = background
         self._index: LookupIndex | None = None
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
         self.builds = 0
 
     def stale(self) -> bool:
@@ -774,14 +783,30 @@ class IndexCache:
         return time.monotonic() - index.built_at > self.ttl
 
     def get(self) -> LookupIndex:
-        """The current index (built on first use, rebuilt after a write)."""
-        if not self.stale():
-            return self._index
+        """The current index (built on first use; after a write, see `background`)."""
+        index = self._index
+        if index is not None and not self.stale():
+            return index
+        if index is not None and self.background:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._rebuild, name="lookup-index", daemon=True)
+                self._thread.start()
+            return index
+        self._rebuild()
+        return self._index
+
+    def wait(self) -> LookupIndex:
+        """Wait for a background rebuild, if one is running, and return the fresh index."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+        return self.get() if not self.background else self._index
+
+    def _rebuild(self) -> None:
         with self._lock:
             if self.stale():
                 self._index = LookupIndex.load(self.backend)
                 self.builds += 1
-        return self._index
 
 
 _CACHES: dict[int, tuple[Backend, IndexCache]] = {}

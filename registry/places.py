@@ -7,6 +7,7 @@ The units graph (registry.units) is the source; this module only indexes it and 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections.abc import Iterable
@@ -35,8 +36,9 @@ _CODE = re.compile(r"^\d{2}$|^\d{3}$|^\d{5}$")
 
 UNITS_QUERY = ns.SPARQL_PREFIXES + """
 SELECT ?u ?class ?code ?name ?level ?type ?within ?from ?until WHERE {
-  ?u tq:unitCode ?code ; a ?class ; skos:prefLabel ?name ; tq:level ?level .
-  FILTER(?class IN (tq:ProvinceUnit, tq:DistrictUnit, tq:CommuneUnit))
+  { ?u a tq:ProvinceUnit BIND(tq:ProvinceUnit AS ?class) } UNION { ?u a tq:DistrictUnit BIND(tq:DistrictUnit AS ?class) }
+  UNION { ?u a tq:CommuneUnit BIND(tq:CommuneUnit AS ?class) }
+  ?u tq:unitCode ?code ; skos:prefLabel ?name ; tq:level ?level .
   OPTIONAL { ?u tq:unitType ?type }
   OPTIONAL { ?u tq:withinUnit ?within }
   OPTIONAL { ?u tq:validFrom ?from }
@@ -151,6 +153,10 @@ class Places:
             for key in {folded, base_name(folded)}:
                 names.setdefault(key, []).append(unit)
         self._labels: dict[str, Unit] | None = None
+        self._ancestors: dict[str, tuple[Unit, ...]] = {}
+        self._phrases: dict[str, str] = {}
+        self._territories: dict[tuple, list[Territory]] = {}
+        self._boundaries: list[date] = []
 
     @classmethod
     def load(cls, backend: Backend) -> "Places":
@@ -177,13 +183,24 @@ class Places:
     def parent(self, unit: Unit) -> Unit | None:
         return self.by_iri.get(unit.within) if unit.within else None
 
-    def ancestors(self, unit: Unit) -> list[Unit]:
-        """The unit, then the units it lies within, up to its province."""
-        chain, seen = [unit], {unit.iri}
-        while (up := self.parent(chain[-1])) is not None and up.iri not in seen:
-            chain.append(up)
-            seen.add(up.iri)
+    def ancestors(self, unit: Unit) -> tuple[Unit, ...]:
+        """The unit, then the units it lies within, up to its province (computed once per unit)."""
+        chain = self._ancestors.get(unit.iri)
+        if chain is None:
+            units, seen = [unit], {unit.iri}
+            while (up := self.parent(units[-1])) is not None and up.iri not in seen:
+                units.append(up)
+                seen.add(up.iri)
+            chain = self._ancestors[unit.iri] = tuple(units)
         return chain
+
+    def enclosing(self, unit: Unit) -> frozenset[str]:
+        """IRIs of the unit and the units it lies within (what a tq:placeScope is matched against)."""
+        key = ("enclosing", unit.iri)
+        found = self._ancestors.get(key)  # type: ignore[call-overload]
+        if found is None:
+            found = self._ancestors[key] = frozenset(u.iri for u in self.ancestors(unit))  # type: ignore[index]
+        return found
 
     def province_of(self, unit: Unit) -> Unit | None:
         return next((u for u in self.ancestors(unit) if u.level == "province"), None)
@@ -193,7 +210,10 @@ class Places:
 
         E.g. 'phường Hoàn Kiếm, thành phố Hà Nội' (used for tq:concreteLabelPattern's {unit}).
         """
-        return ", ".join(type_phrase(u.name) for u in self.ancestors(unit))
+        phrase = self._phrases.get(unit.iri)
+        if phrase is None:
+            phrase = self._phrases[unit.iri] = ", ".join(type_phrase(u.name) for u in self.ancestors(unit))
+        return phrase
 
     def display(self, unit: Unit) -> str:
         """'Phường Hoàn Kiếm, Thành phố Hà Nội' — the name people would type."""
@@ -299,6 +319,16 @@ class Places:
         (unit None). Central roles have no unit. Duplicates (several old communes of one district)
         are merged, keeping every path.
         """
+        # Which units exist changes only on the units' own dates (2025-07-01): cache per period.
+        if not self._boundaries:
+            self._boundaries = sorted({d for u in self.by_iri.values() for d in (u.valid_from, u.valid_until) if d})
+        key = (place.iri, level, bisect.bisect_right(self._boundaries, day))
+        cached = self._territories.get(key)
+        if cached is None:
+            cached = self._territories[key] = self._territories_on(place, level, day)
+        return cached
+
+    def _territories_on(self, place: Unit, level: str | None, day: date) -> list[Territory]:
         merged: dict[str | None, Territory] = {}
         for area, via in self.areas_on(place, day):
             unit = None

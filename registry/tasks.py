@@ -17,7 +17,7 @@ from .store import Backend
 POWERS_QUERY = ns.SPARQL_PREFIXES + """
 SELECT ?power ?p ?o WHERE {
   ?power a tq:Power ; ?p ?o .
-  VALUES ?p { skos:prefLabel rdfs:label skos:altLabel tq:sector tq:definingProvision dcterms:identifier }
+  FILTER(?p IN (skos:prefLabel, rdfs:label, skos:altLabel, tq:sector, tq:definingProvision, dcterms:identifier))
 }"""
 
 SECTORS_QUERY = ns.SPARQL_PREFIXES + """

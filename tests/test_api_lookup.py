@@ -145,6 +145,8 @@ def test_index_follows_writes_through_the_api_store(tmp_path, lookup_store):
         INSERT DATA {{ <{ns.assignment_iri('x')}> a tq:Assignment ;
           tq:power <{ns.power_iri('cap-giay-phep-xay-dung-d103-k2-k3')}> ; tq:holder <{ns.role_iri('ubnd-cap-xa')}> ;
           tq:validFrom "2027-03-01"^^xsd:date }}""")
+    client.get("/authority", params=params)  # sees the new generation: starts the rebuild
+    client.app.state.lookup_cache.wait()
     assert client.get("/authority", params=params).json()["status"] == "competent"
 
 
