@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from registry.extract import extract, write_csv
+from registry.extract import extract, write_rows
 from registry.extract_eval import (FULL_TEXTS, Evaluation, RereadScore, Score, decree_files, evaluate,
                                    legal_dir, ratio, source_urls)
 from registry.namespaces import slug
@@ -82,9 +82,7 @@ def write_extracted(legal: Path, directory: Path) -> list[Path]:
     written = []
     for instrument in FULL_TEXTS:
         path = directory / f"{slug(instrument)}.csv"
-        rows = extract(files[instrument], source=urls[instrument])
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            write_csv(rows, stream)
+        write_rows(extract(files[instrument], source=urls[instrument]), path)
         written.append(path)
     return written
 

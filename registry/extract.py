@@ -26,12 +26,9 @@ from .errors import InputError
 from .extract_holders import PORTFOLIOS, Holder, holders_at, parse_holders
 from .extract_text import read_lines
 from .namespaces import fold, slug
+from .template import COLUMNS as TEMPLATE_COLUMNS
+from .template import Row, write_template
 
-TEMPLATE_COLUMNS = (
-    "id", "power_id", "task_vi", "task_en", "sector", "defining_provision", "holder", "mode",
-    "grantor", "instrument", "article", "clause", "point", "valid_from", "valid_until",
-    "former_holder", "place_scope", "open_question", "source", "note",
-)
 
 _NUMBER = re.compile(r"^Số:\s*(\d+/\d{4}/[A-ZĐa-zđ0-9\-]+)")
 _DATE = r"ngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})"
@@ -645,20 +642,17 @@ def extract(path: str | Path, source: str | None = None) -> list[dict[str, str]]
 
 
 def write_csv(rows: list[dict[str, str]], stream) -> None:
-    """Write rows as template CSV (header in `TEMPLATE_COLUMNS` order) to an open text stream."""
-    writer = csv.DictWriter(stream, fieldnames=TEMPLATE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    """Write rows as template CSV to an open text stream (standard output), in the dialect of
+    `template.write_template`: header in the template's column order, "\\n" line ends."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerows([row[column] for column in TEMPLATE_COLUMNS] for row in rows)
 
 
-def write_xlsx(rows: list[dict[str, str]], path: str | Path) -> None:
-    """Write rows as a template workbook: one sheet, header row, one row per assignment."""
-    from openpyxl import Workbook
+def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
+    """Write rows to a template file (.csv or .xlsx) with the template's own writer.
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "assignments"
-    sheet.append(list(TEMPLATE_COLUMNS))
-    for row in rows:
-        sheet.append([row[column] for column in TEMPLATE_COLUMNS])
-    workbook.save(str(path))
+    Raises:
+        InputError: the file type is neither .csv nor .xlsx.
+    """
+    write_template([Row(**row) for row in rows], path)

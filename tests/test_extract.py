@@ -191,9 +191,15 @@ def test_cli_writes_xlsx_with_the_template_columns(tmp_path):
         "Ủy ban nhân dân cấp tỉnh"]
 
 
-def test_cli_refuses_xlsx_on_standard_output(capsys):
-    assert main(["extract", str(FIXTURES / "phan-dinh.txt"), "--format", "xlsx"]) == 2
-    assert "XLSX needs an output file" in capsys.readouterr().err
+@pytest.mark.parametrize("options, message", [
+    (["--format", "xlsx"], "XLSX needs an output file"),
+    (["-o", "rows.txt"], "the output file must end in .csv or .xlsx"),
+    (["-o", "rows.csv", "--format", "xlsx"], "--format xlsx but the output file ends in .csv"),
+])
+def test_cli_refuses_an_output_it_cannot_write(tmp_path, capsys, options, message):
+    options = [str(tmp_path / o) if o.startswith("rows.") else o for o in options]
+    assert main(["extract", str(FIXTURES / "phan-dinh.txt"), *options]) == 2
+    assert message in capsys.readouterr().err
 
 
 needs_legal = pytest.mark.skipif(
