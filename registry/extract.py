@@ -46,7 +46,9 @@ _FRAME_ARTICLES = ("pham vi dieu chinh", "doi tuong ap dung", "giai thich tu ngu
                    "trach nhiem cua cac bo", "trach nhiem cua bo")
 # Provisions that say how a power is exercised, not who holds it.
 _PROCEDURE = re.compile(r"^(?:Trình tự|Thủ tục|Hồ sơ|Thời hạn|Thời gian|Mẫu|Biểu mẫu|Không thực hiện"
-                        r"|Căn cứ|Trong thời hạn|Thành phần hồ sơ|Nội dung trình)\b")
+                        r"|Trong thời hạn|Thành phần hồ sơ|Nội dung trình)\b")
+# "Căn cứ điều kiện thực tế của địa phương, Ủy ban nhân dân cấp tỉnh …": the holder follows the comma.
+_INTRO = re.compile(r"(?:Căn cứ|Trên cơ sở)\b[^,;.:]*,\s+")
 
 _PASSIVE = re.compile(r"\bdo\s+(?P<x>(?:(?!\bdo\s)[^;:.])+?)\s+(?:(?:tổ chức\s+)?thực hiện\b"
                       r"|quyết định(?=\s*(?:[.;]|$)))")
@@ -339,7 +341,7 @@ def _segment_starts(text: str) -> list[int]:
         if m.group(0).startswith(":") and re.search(r"\bgồm\s*$", text[:m.start()]):
             continue                  # "thành viên … bao gồm: Chủ tịch …" lists members, not holders
         starts.append(m.end())
-    return starts
+    return starts + [m.end() for m in (_INTRO.match(text, start) for start in starts) if m]
 
 
 def _defining_provision(segment: str, last: bool) -> str:
@@ -425,22 +427,30 @@ class Proposal:
     condition: tuple[str, str, str]
     co_holders: list[str]
     scope: str = ""
-    sentence: int = 0                 # which sentence of the provision names the holder
+    sentence: int = 0                 # which sentence of its paragraph names the holder
+    paragraph: int = 0                # which paragraph of the provision (0: the numbered one)
 
 
 def _proposals(provision: Provision) -> list[Proposal]:
-    """The assignments a provision makes, by the shapes the module docstring lists."""
-    text = provision.text
-    if _IMPLEMENTS.search(text):
-        return []
+    """The assignments a provision makes, by the shapes the module docstring lists, in its first
+    paragraph and in the paragraphs that follow it before the next clause or point."""
     if provision.framing and not provision.transitional:
         return []
-    if not text or _PROCEDURE.match(text) or (provision.point and _PROCEDURE.match(provision.lead)):
+    if not provision.text or (provision.point and _PROCEDURE.match(provision.lead)):
         return []
-    found, covered = _passive(provision, text)
-    found += _active(provision, text, covered)
-    if provision.transitional:
-        found += _transfers(provision, text)
+    found: list[Proposal] = []
+    for index, text in enumerate([provision.text, *provision.more]):
+        if _PROCEDURE.match(text) or _IMPLEMENTS.search(text):
+            if index == 0:
+                return []              # a procedure clause: what follows it are its steps
+            continue
+        proposals, covered = _passive(provision, text)
+        proposals += _active(provision, text, covered)
+        if provision.transitional:
+            proposals += _transfers(provision, text)
+        for proposal in proposals:
+            proposal.paragraph = index
+        found += proposals
     return found
 
 
@@ -569,8 +579,10 @@ def _note(proposal: Proposal, heading_mode: str, mode: str) -> str:
         parts.append(f"condition: {words}")
     if mode and heading_mode and mode != heading_mode:
         parts.append(f"heading says {heading_mode}; the provision makes it {mode}")
+    if proposal.paragraph:
+        parts.append(f"holder named in paragraph {proposal.paragraph + 1} of the provision")
     if proposal.sentence:
-        parts.append(f"holder named in sentence {proposal.sentence + 1} of the provision")
+        parts.append(f"holder named in sentence {proposal.sentence + 1} of its paragraph")
     if proposal.provision.transitional:
         parts.append("transitional provision (quy định chuyển tiếp)")
     return "; ".join(parts)

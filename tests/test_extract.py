@@ -222,7 +222,7 @@ def test_extractor_reaches_its_measured_scores_against_the_curated_rows_and_beat
 @needs_legal
 def test_extractor_reaches_its_measured_scores_on_completely_read_articles():
     reread = evaluate(LEGAL, AUDIT).reread
-    for scope, precision, recall in (("curated articles", 1.0, 0.96), ("random sample", 1.0, 0.88)):
+    for scope, precision, recall in (("curated articles", 1.0, 0.99), ("random sample", 1.0, 0.88)):
         ours, baseline = reread[scope]["extractor"]["all"], reread[scope]["baseline"]["all"]
         assert ours.holder_precision >= precision and ours.citation_precision >= precision, scope
         assert ours.holder_recall >= recall, scope
