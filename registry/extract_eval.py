@@ -25,7 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract import extract, mode_of
+from .extract import extract
+from .extract_structure import mode_of
 from .extract_holders import parse_holders
 from .namespaces import fold
 
@@ -334,7 +335,8 @@ def evaluate(legal: Path, additions: Path | None = None) -> Evaluation:
     evaluation = Evaluation(curated, {})
     if additions is not None:
         complete, sampled = reread_rows(legal, additions)
-        for scope, articles in (("curated articles", {c[:2] for c in gold.holders}), ("random sample", sampled)):
+        scopes = (("curated articles", {c[:2] for c in gold.holders}), ("random sample", sampled))
+        for scope, articles in scopes:
             evaluation.articles[scope] = len(articles)
             evaluation.reread[scope] = {
                 name: _with_total({i: score_reread(complete, system, i, articles) for i in FULL_TEXTS},

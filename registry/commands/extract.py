@@ -17,7 +17,8 @@ def register(subparsers) -> None:
     p.add_argument("file", metavar="DECREE", help="the decree's text: .docx, .txt or .html")
     p.add_argument("--output", "-o", metavar="FILE", help="file to write (default: CSV on standard output)")
     p.add_argument("--format", choices=FORMATS,
-                   help="csv or xlsx; must agree with the output file's extension (default: from it, else csv)")
+                   help="csv or xlsx; must agree with the output file's extension "
+                        "(default: from it, else csv)")
     p.add_argument("--source", metavar="URL",
                    help="URL the text was read from, for the rows' source column (default: the file's URI)")
     p.set_defaults(func=cmd_extract)
