@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api import sparql
 from api.deps import StoreDep
 from api.lookup import router as lookup_router
 from api.settings import Settings
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, backend=None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = backend if backend is not None else open_store(settings.store)
+    sparql.install(app)  # /sparql, the Graph Store Protocol, the query page, /static
 
     app.include_router(lookup_router)
 

@@ -16,6 +16,7 @@ class Settings:
 
     write_token: bearer token that enables SPARQL Update and the Graph Store Protocol (None: read-only).
     service_allow_list: endpoints that SERVICE / LOAD may reach (empty: both refused).
+    query_workers: SPARQL queries evaluated at once; more wait for a free worker within their time limit.
     """
 
     store: str | None = None
@@ -25,6 +26,7 @@ class Settings:
     max_results: int = 100_000
     max_body_bytes: int = 5 * 1024 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
+    query_workers: int = 4
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -38,4 +40,5 @@ class Settings:
             max_results=_int("THAMQUYEN_MAX_RESULTS", 100_000),
             max_body_bytes=_int("THAMQUYEN_MAX_BODY", 5 * 1024 * 1024),
             max_upload_bytes=_int("THAMQUYEN_MAX_UPLOAD", 5 * 1024 * 1024),
+            query_workers=_int("THAMQUYEN_QUERY_WORKERS", 4),
         )
