@@ -144,6 +144,13 @@ class Competence(Authority):
     via: list[UnitRef] = Field([], description="the former (or later) units the answer went through")
 
 
+class FormerHolder(Authority):
+    """Who held the power before, as the next assignment's text states it (tq:formerHolder)."""
+
+    stated_by: Assignment
+    via: list[UnitRef] = []
+
+
 class AuthorityAnswer(Node):
     context: dict[str, Any] = Field(alias="@context")
     task: Task
@@ -154,6 +161,8 @@ class AuthorityAnswer(Node):
     authorities: list[Competence]
     nearest_before: list[Competence] = Field([], description="only when nobody is competent that day")
     nearest_after: list[Competence] = Field([], description="only when nobody is competent that day")
+    former_holders: list[FormerHolder] = Field(
+        [], description="only when nobody is competent that day: the former holders the next assignment names")
 
 
 class TaskDetail(Task):

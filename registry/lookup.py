@@ -337,7 +337,8 @@ class LookupIndex:
             a JSON-LD answer: task, place, date, status ("competent", "candidates" when several
             authorities answer — e.g. a 2025 commune formed from several districts, asked about a
             date before 1 July 2025 —, or "no_competent_authority" with the nearest assignments
-            before and after), a message in Vietnamese and English, and the authorities.
+            before and after, and the former holders the next assignment's text names, resolved
+            for the place on that date), a message in Vietnamese and English, and the authorities.
         Raises:
             NotFoundError: unknown task or place (with suggestions).
             AmbiguousError: a place name that matches several units.
@@ -361,10 +362,11 @@ class LookupIndex:
             return answer
         before, after = self._nearest(power, timeline, unit, day)
         answer["status"] = "no_competent_authority"
-        answer["message"] = self._none_message(unit, day, before, after)
         answer["authorities"] = []
         answer["nearest_before"] = before
         answer["nearest_after"] = after
+        answer["former_holders"] = self._former_holders(power, timeline, unit, day, after)
+        answer["message"] = self._none_message(unit, day, before, after, answer["former_holders"])
         return answer
 
     def timeline(self, task: str) -> dict:
@@ -565,6 +567,25 @@ class LookupIndex:
             after = self._competences(power, [a for a in starts if a.valid_from == first], unit, first)
         return before, after
 
+    def _former_holders(self, power: Power, timeline: list[Assignment], unit: Unit, day: date,
+                        after: list[dict]) -> list[dict]:
+        """Before the first recorded assignment: the holders its text says held the power before
+        (tq:formerHolder), as concrete authorities of the place on `day` — stated, not assigned here."""
+        found = []
+        stated = {c["assignment"]["@id"] for c in after}
+        for a in timeline:
+            if a.iri not in stated or not a.former_holders:
+                continue
+            for iri in a.former_holders:
+                role = self.role(iri)
+                for terr in self.places.territories(unit, role.level, day):
+                    former = self._authority_json(role, terr)
+                    former["stated_by"] = self._assignment_json(a)
+                    if terr.via:
+                        former["via"] = [self._unit_ref(v) for v in terr.via]
+                    found.append(former)
+        return sorted(found, key=lambda f: f["name"])
+
     def _message(self, status: str, competent: list[dict], unit: Unit, day: date) -> dict:
         names = "; ".join(c["name"] for c in competent)
         open_questions = [c["assignment"]["open_question"] for c in competent if c["assignment"].get("open_question")]
@@ -582,7 +603,7 @@ class LookupIndex:
             en += " Open legal question: " + " ".join(open_questions)
         return {"vi": vi, "en": en}
 
-    def _none_message(self, unit: Unit, day: date, before: list, after: list) -> dict:
+    def _none_message(self, unit: Unit, day: date, before: list, after: list, former: list) -> dict:
         where = self.places.display(unit)
         vi = f"Không có cơ quan có thẩm quyền vào ngày {_vn_date(day)} tại {where}."
         en = f"No competent authority on {day.isoformat()} at {where}."
@@ -594,6 +615,11 @@ class LookupIndex:
             since = after[0]["assignment"]["valid_from"]
             vi += f" Gần nhất sau đó: {'; '.join(c['name'] for c in after)} (từ ngày {_vn_date(date.fromisoformat(since))})."
             en += f" Nearest after: {'; '.join(c['name'] for c in after)} (from {since})."
+        if former:
+            basis = "; ".join(dict.fromkeys(b["label"] or b["@id"] for f in former for b in f["stated_by"]["legal_basis"]))
+            names = "; ".join(dict.fromkeys(f["name"] for f in former))
+            vi += f" Theo {basis}, chủ thể trước đây: {names}."
+            en += f" {basis} names the former holder: {names}."
         return {"vi": vi, "en": en}
 
     # --- JSON-LD nodes (cached per index: never mutate what these return) ------------------------

@@ -59,6 +59,8 @@ def test_case(index, case):
         assert answer["status"] == expected["status"], answer["message"]["en"]
     if "message_vi_contains" in expected:
         assert expected["message_vi_contains"] in answer["message"]["vi"]
+    if "former_holders" in expected:
+        assert [f["name"] for f in answer.get("former_holders", [])] == expected["former_holders"]
     for key in ("authorities", "nearest_before", "nearest_after"):
         if key not in expected:
             continue
@@ -223,6 +225,13 @@ def test_real_registry_land_powers_change_holder_between_decree_151_and_decree_4
         bases = {b["instrument"]["number"] for c in august["authorities"] for b in c["assignment"]["legal_basis"]
                  if b.get("instrument")}
         assert "151/2025/NĐ-CP" in bases
+        # Before 1 July 2025 the answer names the former holder the 151/2025 row states, in the old
+        # districts Phường Hoàn Kiếm was formed from.
+        june = index.lookup(task, "00070", "2025-06-15")
+        district_formers = [r for c in august["authorities"] for r in c["assignment"]["former_holders"]
+                            if (r.get("level") or {}).get("key") == "district"]
+        if june["status"] == "no_competent_authority" and district_formers:
+            assert {f["unit"]["code"] for f in june["former_holders"]} == {"001", "002"}
 
 
 def test_real_registry_every_power_answers_for_hoan_kiem(registry):

@@ -100,6 +100,10 @@ def answer_text(answer: dict) -> str:
             lines.append(title)
             for number, c in enumerate(answer[key], start=1):
                 lines += competence_lines(c, number)
+    if answer.get("former_holders"):
+        lines.append("Chủ thể trước đây (theo văn bản):")
+        for f in answer["former_holders"]:
+            lines.append(f"   {f['name']}  [{'; '.join(basis_text(b) for b in f['stated_by']['legal_basis'])}]")
     lines += ["", f"(en) {answer['message']['en']}"]
     return "\n".join(lines)
 
