@@ -301,7 +301,7 @@ def rows_to_quads(rows: Iterable[Row], graph: str, catalogue: Catalogue, *,
     pg = ox.NamedNode(powers_graph or graph)
     sg = ox.NamedNode(subdivisions_graph or graph)
     quads: list[ox.Quad] = []
-    for power_id, row in power_definitions(rows).items():
+    for row in power_definitions(rows).values():
         quads.extend(_power_quads(row, catalogue, pg))
     subdivisions: set[tuple[str, str, str, str]] = set()
     for row in rows:
