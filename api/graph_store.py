@@ -9,6 +9,7 @@ a new graph from a graph payload (201 with its IRI in Location).
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import anyio
 import pyoxigraph as ox
@@ -39,8 +40,8 @@ _ERRORS = {
     415: {"description": "Unsupported payload format", "content": _TEXT},
 }
 _PAYLOAD = {"required": False, "content": {m: {"schema": {"type": "string"}} for m in sorted(fmt.UPLOAD_FORMATS)}}
-GraphParam = Query(description="IRI of the graph")
-DefaultParam = Query(description="present (empty) to mean the store's default graph")
+GraphParam = Annotated[str | None, Query(description="IRI of the graph")]
+DefaultParam = Annotated[str | None, Query(description="present (empty) to mean the store's default graph")]
 
 
 def _target(request: Request) -> ox.NamedNode | ox.DefaultGraph | None:
@@ -124,19 +125,19 @@ def _get(request: Request, store, head: bool) -> Response:
 
 
 def graph_get(request: Request, store: StoreDep, _writer: WriterDep,
-              graph: str | None = GraphParam, default: str | None = DefaultParam) -> Response:
+              graph: GraphParam = None, default: DefaultParam = None) -> Response:
     """A graph (or, without parameters, the whole dataset), in the negotiated format."""
     return _get(request, store, head=False)
 
 
 def graph_head(request: Request, store: StoreDep, _writer: WriterDep,
-               graph: str | None = GraphParam, default: str | None = DefaultParam) -> Response:
+               graph: GraphParam = None, default: DefaultParam = None) -> Response:
     """As GET, without the body."""
     return _get(request, store, head=True)
 
 
 async def graph_put(request: Request, store: StoreDep, settings: SettingsDep, _writer: WriterDep,
-                    graph: str | None = GraphParam, default: str | None = DefaultParam) -> Response:
+                    graph: GraphParam = None, default: DefaultParam = None) -> Response:
     """Replace a graph with the payload, atomically: 201 when it is new, 204 when it existed."""
     target = _target(request)
     if target is None:
@@ -151,7 +152,7 @@ async def graph_put(request: Request, store: StoreDep, settings: SettingsDep, _w
 
 
 async def graph_post(request: Request, store: StoreDep, settings: SettingsDep, _writer: WriterDep,
-                     graph: str | None = GraphParam, default: str | None = DefaultParam) -> Response:
+                     graph: GraphParam = None, default: DefaultParam = None) -> Response:
     """Add the payload to a graph (201 when it is new, 204 otherwise); to the service: a new graph."""
     target = _target(request)
     quads = await _payload(request, settings.max_upload_bytes, target)
@@ -172,7 +173,7 @@ async def graph_post(request: Request, store: StoreDep, settings: SettingsDep, _
 
 
 async def graph_delete(request: Request, store: StoreDep, _writer: WriterDep,
-                       graph: str | None = GraphParam, default: str | None = DefaultParam) -> Response:
+                       graph: GraphParam = None, default: DefaultParam = None) -> Response:
     """Delete a graph (404 if there is none); ?default empties the default graph."""
     target = _target(request)
     if target is None:

@@ -1,8 +1,8 @@
 """The query page (YASGUI, served from api/static — no CDN) and its ready examples.
 
 The examples are the registry's own SPARQL files, `queries/**/*.rq`, read at each request so that
-a new competency question shows up without a restart. A file's leading `#` comment lines are its
-description, the first of them its title; the registry's PREFIX lines it uses without declaring are
+a new competency question shows up without a restart. A file's leading `#` comment lines (up to an
+`expected …:` answer key) are its description, the first of them its title; the registry's PREFIX lines it uses without declaring are
 prepended, as `thamquyen query` does.
 """
 
@@ -55,17 +55,18 @@ def read_examples(directory: Path) -> list[dict]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        comments = []
-        for line in text.splitlines():
-            stripped = line.strip()
-            if not stripped.startswith("#"):
-                if stripped:
-                    break
-                continue
-            comments.append(stripped.lstrip("#").strip())
-        comments = [c for c in comments if c]
+        lines = text.splitlines(keepends=True)
+        header = 0
+        while header < len(lines) and (not lines[header].strip() or lines[header].lstrip().startswith("#")):
+            header += 1
+        comments = [c for c in (line.strip().lstrip("#").strip() for line in lines[:header]) if c]
+        # what follows an "expected …:" line is the tests' answer key, not a description
+        ends = [i for i, c in enumerate(comments) if c.lower().startswith("expected")]
+        comments = comments[:ends[0]] if ends else comments
+        body = "".join(lines[header:])
         name = path.relative_to(directory).as_posix()
         examples.append({"name": name, "title": comments[0] if comments else path.stem,
                          "description": "\n".join(comments[1:]),
-                         "query": with_prefixes(text, SPARQL_PREFIXES)})
+                         # the question stays on top; missing PREFIX lines go just above the query
+                         "query": "".join(lines[:header]) + with_prefixes(body, SPARQL_PREFIXES)})
     return examples

@@ -84,8 +84,15 @@ class OxigraphBackend:
         return self._writes[0]
 
     def raw_query(self, query: str, **options):
-        """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly)."""
-        options.setdefault("use_default_graph_as_union", True)
+        """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly).
+
+        The default graph is the union of all graphs, unless the query names its own dataset
+        (FROM / FROM NAMED: pyoxigraph's union option would override it) or `options` give one.
+        """
+        if "default_graph" not in options and "named_graphs" not in options:
+            from .sparql_text import has_dataset_clause
+
+            options.setdefault("use_default_graph_as_union", not has_dataset_clause(query))
         return self.store.query(query, **options)
 
     def select(self, query: str) -> tuple[list[str], list[tuple]]:

@@ -54,3 +54,13 @@ def test_unsupported_file_type(empty_store, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(InputError, match="unsupported RDF file type"):
         load_files(empty_store, [tmp_path / "notes.txt"])
+
+
+def test_queries_see_the_union_of_graphs_unless_they_name_their_own_dataset(empty_store, tmp_path):
+    (tmp_path / "one.ttl").write_text(GOOD)
+    (tmp_path / "two.nt").write_text('<http://example.org/c> <http://example.org/p> "3" .\n')
+    counts = load_files(empty_store, [tmp_path / "one.ttl", tmp_path / "two.nt"])
+    two = next(g for g, n in counts.items() if n == 1)
+    assert len(empty_store.select("SELECT ?s WHERE { ?s ?p ?o }")[1]) == 3
+    assert [r[0].value for r in empty_store.select(f"SELECT ?s FROM <{two}> WHERE {{ ?s ?p ?o }}")[1]] \
+        == ["http://example.org/c"]
