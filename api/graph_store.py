@@ -183,7 +183,7 @@ async def graph_delete(request: Request, store: StoreDep, _writer: WriterDep,
         return Response(status_code=204)
     if not _exists(store, target):
         raise ProtocolError(404, f"no graph {target}")
-    await _write(store.update, f"DROP GRAPH {target}")
+    await _write(store.update, f"DROP SILENT GRAPH {target}")  # Virtuoso drops only CREATEd graphs otherwise
     return Response(status_code=204)
 
 

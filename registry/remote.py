@@ -31,11 +31,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .errors import ThamquyenError, UsageError
-from .sparql_text import query_form
+from .sparql_text import dataset_iris, has_dataset_clause, query_form
 
 ENV_PREFIX = "THAMQUYEN_SPARQL_"
 N_TRIPLES = "application/n-triples"
 _BNODE_OK = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 
 
 class SparqlServerError(ThamquyenError):
@@ -117,13 +118,18 @@ class SparqlServerBackend:
         """The result as pyoxigraph objects: QuerySolutions, QueryBoolean, or a list of Triples.
 
         Takes pyoxigraph's dataset options: `default_graph` / `named_graphs` become the protocol's
-        default-graph-uri / named-graph-uri; `use_default_graph_as_union` is the server's setting.
+        default-graph-uri / named-graph-uri, as do the query's own FROM / FROM NAMED;
+        `use_default_graph_as_union` is the server's setting.
         """
         form = query_form(query)
         if form is None:
             raise SyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
         defaults = [g.value for g in options.get("default_graph") or [] if isinstance(g, ox.NamedNode)]
         named = [g.value for g in options.get("named_graphs") or [] if isinstance(g, ox.NamedNode)]
+        if not defaults and not named and has_dataset_clause(query):
+            # A server whose default graph is the union (Oxigraph's --union-default-graph) lets that
+            # override FROM; the same dataset sent as protocol parameters is honoured everywhere.
+            defaults, named = dataset_iris(query)
         if form in ("CONSTRUCT", "DESCRIBE"):
             data, media = self._query(query, form, f"{N_TRIPLES}, text/turtle;q=0.9, application/rdf+xml;q=0.5",
                                       defaults, named)
@@ -131,8 +137,8 @@ class SparqlServerBackend:
         data, media = self._query(query, form, "application/sparql-results+json, application/sparql-results+xml;q=0.5",
                                   defaults, named)
         results_format = ox.QueryResultsFormat.XML if "xml" in media else ox.QueryResultsFormat.JSON
-        if results_format is ox.QueryResultsFormat.JSON:
-            data = _valid_json_bnodes(data)
+        # Virtuoso sends XML, whatever was asked, when a result holds some blank nodes
+        data = _valid_json_bnodes(data) if results_format is ox.QueryResultsFormat.JSON else _valid_xml_bnodes(data)
         try:
             return ox.parse_query_results(data, format=results_format)
         except SyntaxError as error:
@@ -352,6 +358,21 @@ def _parse_rdf(data: bytes, media: str) -> list[ox.Quad]:
         raise SparqlServerError(f"the server sent {base or 'RDF'} that cannot be read: {error}") from None
 
 
+def _bnode_label(value: str) -> str:
+    """A valid blank-node label for a server's label, the same for the same label."""
+    if _BNODE_OK.fullmatch(value):
+        return value
+    return "b" + hashlib.sha1(value.encode()).hexdigest()[:16]
+
+
+def _valid_xml_bnodes(data: bytes) -> bytes:
+    """SPARQL XML results with blank-node labels pyoxigraph accepts."""
+    if b"<bnode>" not in data:
+        return data
+    return _XML_BNODE.sub(lambda m: b"<bnode>" + _bnode_label(m.group(1).decode("utf-8", "replace")).encode()
+                          + b"</bnode>", data)
+
+
 def _valid_json_bnodes(data: bytes) -> bytes:
     """SPARQL JSON results with blank-node labels pyoxigraph accepts (Virtuoso sends 'nodeID://b1')."""
     if b'"bnode"' not in data:
@@ -362,9 +383,8 @@ def _valid_json_bnodes(data: bytes) -> bytes:
         return data  # pyoxigraph reports the error
 
     def fix(term: dict) -> None:
-        if term.get("type") == "bnode" and not _BNODE_OK.fullmatch(term.get("value", "")):
-            value = term.get("value", "")
-            term["value"] = "b" + hashlib.sha1(value.encode()).hexdigest()[:16]
+        if term.get("type") == "bnode":
+            term["value"] = _bnode_label(term.get("value", ""))
         elif term.get("type") == "triple":
             for part in term.get("value", {}).values():
                 fix(part)

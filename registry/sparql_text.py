@@ -117,6 +117,45 @@ def has_dataset_clause(query: str) -> bool:
     return any(t.kind == "word" and t.text.upper() == "FROM" for t in significant(query))
 
 
+def dataset_iris(query: str) -> tuple[list[str], list[str]]:
+    """The IRIs of the query's FROM and FROM NAMED clauses (prefixed names expanded).
+
+    >>> dataset_iris('PREFIX g: <http://g/> SELECT * FROM <http://g/a> FROM NAMED g:b { ?s ?p ?o }')
+    (['http://g/a'], ['http://g/b'])
+    """
+    sig = significant(query)
+    prefixes, base = _declarations(sig)
+    defaults: list[str] = []
+    named: list[str] = []
+    for i, token in enumerate(sig):
+        if token.kind != "word" or token.text.upper() != "FROM":
+            continue
+        j = i + 1
+        target = named if j < len(sig) and sig[j].kind == "word" and sig[j].text.upper() == "NAMED" else defaults
+        j += target is named
+        iri = _endpoint(query, sig[j], prefixes, base) if j < len(sig) and sig[j].kind in ("iri", "pname") else None
+        if iri:
+            target.append(iri)
+    return defaults, named
+
+
+def _declarations(sig: list[Token]) -> tuple[dict[str, str], str]:
+    """The PREFIX map and the (last) BASE of a token list."""
+    prefixes: dict[str, str] = {}
+    base = ""
+    for i, token in enumerate(sig):
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        nxt = sig[i + 1] if i + 1 < len(sig) else None
+        if word == "BASE" and nxt is not None and nxt.kind == "iri":
+            base = urljoin(base, nxt.text[1:-1])
+        elif word == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(sig) \
+                and sig[i + 2].kind == "iri":
+            prefixes[nxt.text[:-1]] = urljoin(base, sig[i + 2].text[1:-1])
+    return prefixes, base
+
+
 class RemoteReference(NamedTuple):
     """A SERVICE or LOAD in the text: the keyword, and the endpoint IRI (None when a variable)."""
 

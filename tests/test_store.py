@@ -61,6 +61,7 @@ def test_queries_see_the_union_of_graphs_unless_they_name_their_own_dataset(empt
     (tmp_path / "two.nt").write_text('<http://example.org/c> <http://example.org/p> "3" .\n')
     counts = load_files(empty_store, [tmp_path / "one.ttl", tmp_path / "two.nt"])
     two = next(g for g, n in counts.items() if n == 1)
-    assert len(empty_store.select("SELECT ?s WHERE { ?s ?p ?o }")[1]) == 3
-    assert [r[0].value for r in empty_store.select(f"SELECT ?s FROM <{two}> WHERE {{ ?s ?p ?o }}")[1]] \
+    mine = 'FILTER(STRSTARTS(STR(?s), "http://example.org/"))'  # a server may hold graphs of its own
+    assert len(empty_store.select(f"SELECT ?s WHERE {{ ?s ?p ?o {mine} }}")[1]) == 3
+    assert [r[0].value for r in empty_store.select(f"SELECT ?s FROM <{two}> WHERE {{ ?s ?p ?o {mine} }}")[1]] \
         == ["http://example.org/c"]
