@@ -14,6 +14,7 @@ because the 2025 code lists reuse old commune codes.
 from __future__ import annotations
 
 import bisect
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -120,10 +121,22 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
 
 
+def _rows(backend: Backend, query: str) -> Iterable[tuple]:
+    """SELECT rows, streamed from the embedded store (no list of a million rows), else listed."""
+    raw = getattr(backend, "raw_query", None)
+    if raw is None:
+        yield from backend.select(query)[1]
+        return
+    result = raw(query)
+    names = [v.value for v in result.variables]
+    for solution in result:
+        yield tuple(solution[n] for n in names)
+
+
 def _subjects(backend: Backend, query: str) -> dict[str, dict[str, list]]:
     """Rows ?s ?p ?o grouped as {subject: {local name of p: [objects]}}."""
     grouped: dict[str, dict[str, list]] = {}
-    for s, p, o in backend.select(query)[1]:
+    for s, p, o in _rows(backend, query):
         values = grouped.setdefault(s.value, {}).setdefault(_local(p.value), [])
         if o not in values:
             values.append(o)
@@ -247,6 +260,18 @@ class LookupIndex:
     built_at: float = field(default_factory=time.monotonic)
     _json: dict = field(default_factory=dict, repr=False)
     _held: dict = field(default_factory=dict, repr=False)
+    # Per power: the assignments without tq:placeScope, and the scoped ones by scope unit — a
+    # national registry is mostly provinces' and communes' own delegations, each scoped to itself.
+    _general: dict = field(default_factory=dict, repr=False)
+    _scoped: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        for power, items in self.assignments.items():
+            for a in items:
+                if not a.place_scope:
+                    self._general.setdefault(power, []).append(a)
+                for scope in a.place_scope:
+                    self._scoped.setdefault(power, {}).setdefault(scope, []).append(a)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -281,23 +306,31 @@ class LookupIndex:
         legal = _subjects(backend, LEGAL_QUERY)
         bases = {iri: _legal_basis(iri, legal) for iri in legal}
         assignments: dict[str, list[Assignment]] = {}
-        for iri, f in _subjects(backend, ASSIGNMENTS_QUERY).items():
+        # Values as interned strings: powers, holders, modes and bases repeat across assignments.
+        fields: dict[str, dict[str, list[str]]] = {}
+        for s_, p_, o_ in _rows(backend, ASSIGNMENTS_QUERY):
+            values = fields.setdefault(s_.value, {}).setdefault(_local(p_.value), [])
+            value = sys.intern(o_.value)
+            if value not in values:
+                values.append(value)
+        for iri, f in fields.items():
             if "holder" not in f:
                 continue  # not an assignment the lookup can answer with (the shapes report it)
             a = Assignment(
-                iri=iri, key=_text(f.get("identifier")) or _local(iri),
-                power=f["power"][0].value, holder=f["holder"][0].value,
-                mode=f["mode"][0].value if "mode" in f else None,
-                grantor=f["grantor"][0].value if "grantor" in f else None,
-                bases=tuple(t.value for t in f.get("legalBasis", ())),
-                valid_from=date.fromisoformat(f["validFrom"][0].value) if "validFrom" in f else None,
-                valid_until=date.fromisoformat(f["validUntil"][0].value) if "validUntil" in f else None,
-                place_scope=tuple(t.value for t in f.get("placeScope", ())),
-                open_question=_text(f.get("openQuestion")),
-                former_holders=tuple(t.value for t in f.get("formerHolder", ())),
-                sources=tuple(t.value for t in f.get("wasDerivedFrom", []) + f.get("source", [])),
+                iri=iri, key=f["identifier"][0] if "identifier" in f else _local(iri),
+                power=f["power"][0], holder=f["holder"][0],
+                mode=f["mode"][0] if "mode" in f else None,
+                grantor=f["grantor"][0] if "grantor" in f else None,
+                bases=tuple(f.get("legalBasis", ())),
+                valid_from=date.fromisoformat(f["validFrom"][0]) if "validFrom" in f else None,
+                valid_until=date.fromisoformat(f["validUntil"][0]) if "validUntil" in f else None,
+                place_scope=tuple(f.get("placeScope", ())),
+                open_question=f["openQuestion"][0] if "openQuestion" in f else None,
+                former_holders=tuple(f.get("formerHolder", ())),
+                sources=tuple(f.get("wasDerivedFrom", []) + f.get("source", [])),
             )
             assignments.setdefault(a.power, []).append(a)
+        del fields
         for items in assignments.values():
             items.sort(key=_sort_key)
         return cls(places=places or Places.load(backend), tasks=TaskIndex(load_powers(backend).values()),
@@ -347,7 +380,7 @@ class LookupIndex:
         day = parse_date(at)
         power = self.task(task)
         unit = self.place(place)
-        timeline = self.assignments.get(power.iri, [])
+        timeline = self._relevant(power, unit)
         competent = self._competences(power, timeline, unit, day)
         answer = {
             "@context": AUTHORITY_CONTEXT,
@@ -418,13 +451,11 @@ class LookupIndex:
             day = unit.valid_until - timedelta(days=1)
         else:
             day = max(date.today(), unit.valid_from or date.min)
-        scopes = self.places.enclosing(unit)
         authorities = []
         for role in self.roles.values():
             if role.level != unit.level:
                 continue
-            powers = {a.power for a in self._held_by(role.iri) if a.in_force(day)
-                      and (not a.place_scope or scopes.intersection(a.place_scope))}
+            powers = {a.power for a in self._held_at(role.iri, unit) if a.in_force(day)}
             terr = Territory(unit, unit)
             authorities.append(self._authority_json(role, terr) | {"powers": len(powers)})
         authorities.sort(key=lambda a: (-a["powers"], a["name"]))
@@ -438,12 +469,20 @@ class LookupIndex:
 
     # --- internals -----------------------------------------------------------------------------
 
-    def _held_by(self, role_iri: str) -> list[Assignment]:
+    def _held_at(self, role_iri: str, unit: Unit) -> Iterable[Assignment]:
+        """The assignments held by a role that can apply at `unit` (unscoped, or scoped above it)."""
         if not self._held:
             for items in self.assignments.values():
                 for a in items:
-                    self._held.setdefault(a.holder, []).append(a)
-        return self._held.get(role_iri, [])
+                    general, scoped = self._held.setdefault(a.holder, ([], {}))
+                    if not a.place_scope:
+                        general.append(a)
+                    for scope in a.place_scope:
+                        scoped.setdefault(scope, []).append(a)
+        general, scoped = self._held.get(role_iri, ((), {}))
+        yield from general
+        for key in self.places.enclosing(unit):
+            yield from scoped.get(key, ())
 
     def _filters(self, sector, level, holder, day):
         tests = []
@@ -477,6 +516,22 @@ class LookupIndex:
             return None
         return lambda p: all(t(p) for t in tests)
 
+    def _relevant(self, power: Power, unit: Unit) -> list[Assignment]:
+        """The assignments of `power` that can apply at `unit` at some date, sorted by valid_from:
+        the unscoped ones, and those scoped to the unit, a unit above it, or a unit it was formed
+        from or became (and the units above those)."""
+        general = self._general.get(power.iri, [])
+        scoped = self._scoped.get(power.iri)
+        if not scoped:
+            return general
+        keys = set(self.places.enclosing(unit))
+        for iri in (*unit.predecessors, *unit.successors):
+            keys |= self.places.enclosing(self.places.by_iri[iri])
+        found = {a.iri: a for key in keys for a in scoped.get(key, ())}
+        if not found:
+            return general
+        return sorted([*general, *found.values()], key=_sort_key)
+
     def _competences(self, power: Power, timeline: list[Assignment], unit: Unit, day: date) -> list[dict]:
         """The authorities competent at `unit` on `day` among `timeline` (sorted by valid_from).
 
@@ -500,14 +555,15 @@ class LookupIndex:
         if len(hits) > 1:
             granted = {a.grantor for a, _, _ in hits if a.grantor}
             hits = [h for h in hits if h[0].holder not in granted] or hits
-        found = [self._competence(power, a, role, terr, unit, day) for a, role, terr in hits]
+        found = [self._competence(power, a, role, terr, unit, day, timeline) for a, role, terr in hits]
         found.sort(key=lambda c: (not c["assignment"]["place_scope"], c["name"]))
         return found
 
-    def _competence(self, power: Power, a: Assignment, role: Role, terr: Territory, unit: Unit, day: date) -> dict:
+    def _competence(self, power: Power, a: Assignment, role: Role, terr: Territory, unit: Unit, day: date,
+                    timeline: list[Assignment]) -> dict:
         competence = self._authority_json(role, terr)
         competence["assignment"] = self._assignment_json(a)
-        competence["grantor_chain"] = self._grantor_chain(power, a, terr, day)
+        competence["grantor_chain"] = self._grantor_chain(a, terr, day, timeline)
         if terr.via:
             shown = unit.valid_from if terr.via[0].valid_until and unit.valid_from else None
             names = self._grouped(terr.via)
@@ -534,17 +590,19 @@ class LookupIndex:
             parts.append(f"{names} ({self.places.phrase(above)})" if above else names)
         return "; ".join(parts)
 
-    def _grantor_chain(self, power: Power, a: Assignment, terr: Territory, day: date) -> list[dict]:
+    def _grantor_chain(self, a: Assignment, terr: Territory, day: date, timeline: list[Assignment]) -> list[dict]:
         """Up the tq:grantor links: each grantor's authority for this place and, if the registry
-        holds it, the grantor's own assignment of the power in force that day."""
+        holds it, the grantor's own assignment of the power in force that day there (`timeline`:
+        the power's assignments that can apply at the place)."""
         chain, seen = [], {a.holder}
         grantor = a.grantor
-        timeline = self.assignments.get(power.iri, [])
+        area = self.places.enclosing(terr.area)
         while grantor is not None and grantor not in seen:
             seen.add(grantor)
             role = self.role(grantor)
             territories = self.places.territories(terr.area, role.level, day)
-            own = next((b for b in timeline if b.holder == grantor and b.in_force(day)), None)
+            own = next((b for b in timeline if b.holder == grantor and b.in_force(day)
+                        and (not b.place_scope or not area.isdisjoint(b.place_scope))), None)
             step = self._authority_json(role, territories[0] if territories else Territory(None, terr.area))
             step["assignment"] = self._assignment_json(own) if own else None
             chain.append(step)
