@@ -134,7 +134,7 @@ def normalise_name(text: str) -> str:
 
 
 def _date(term) -> date | None:
-    return date.fromisoformat(term.value) if term is not None else None
+    return date.fromisoformat(term.value[:10]) if term is not None else None  # servers may add a zone
 
 
 class Places:
