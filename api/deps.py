@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.settings import Settings
+from registry.draft import DraftBase
 from registry.lookup import IndexCache, LookupIndex
 from registry.store import Backend
 
@@ -33,6 +34,17 @@ async def get_lookup_index(request: Request) -> LookupIndex:
     return cache.get()
 
 
+def get_draft_base(request: Request) -> DraftBase:
+    """The app's shapes and registry index for draft checks: read on first use (GET /drafts starts
+    it in the background), read again when the store changes."""
+    state = request.app.state
+    base = getattr(state, "draft_base", None)
+    if base is None or base.backend is not state.store:
+        base = state.draft_base = DraftBase(state.store, findings=True)
+    return base
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Backend, Depends(get_store)]
 LookupDep = Annotated[LookupIndex, Depends(get_lookup_index)]
+DraftBaseDep = Annotated[DraftBase, Depends(get_draft_base)]

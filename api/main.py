@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api import sparql
 from api.deps import StoreDep
+from api.drafts import router as drafts_router
 from api.lookup import router as lookup_router
 from api.settings import Settings
 from registry import __version__
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, backend=None) -> FastAPI:
     sparql.install(app)  # /sparql, the Graph Store Protocol, the query page, /static
 
     app.include_router(lookup_router)
+    app.include_router(drafts_router)  # /drafts (upload page), /drafts/validate
 
     @app.get("/health", tags=["service"], summary="Liveness and store size")
     def health(store: StoreDep) -> dict:
