@@ -30,6 +30,7 @@ from registry.draft import check_draft
 from registry.draft_input import SUFFIXES
 from registry.draft_render import html_fragment, to_dict
 from registry.errors import InputError, ThamquyenError
+from registry.validation.data import paused_gc
 
 router = APIRouter(tags=["drafts"])
 
@@ -93,12 +94,13 @@ async def validate_draft(request: Request, store: StoreDep, settings: SettingsDe
         return _error(problem.status, problem.message, html_wanted, fields, settings)
     except ThamquyenError as error:
         return _error(422, error, html_wanted, fields, settings)
-    if html_wanted:
-        return HTMLResponse(page(lang, max_bytes=settings.max_upload_bytes, values=fields,
-                                 report_html=html_fragment(report)), media_type=HTML)
-    document = to_dict(report)
-    document["exit_code"] = report.exit_code
-    return Response(orjson.dumps(document), media_type="application/json")
+    with paused_gc():  # the report points into the registry's index: a collection would walk all of it
+        if html_wanted:
+            return HTMLResponse(page(lang, max_bytes=settings.max_upload_bytes, values=fields,
+                                     report_html=html_fragment(report)), media_type=HTML)
+        document = to_dict(report)
+        document["exit_code"] = report.exit_code
+        return Response(orjson.dumps(document), media_type="application/json")
 
 
 async def read_upload(request: Request, limit: int) -> tuple[dict[str, str], str, bytes]:

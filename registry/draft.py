@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -68,7 +69,8 @@ class Snapshot:
         assignments: every assignment node of the registry (with a power, or typed tq:Assignment).
         powers: every power node of the registry (typed tq:Power).
         powers_by_provision: folded defining provision → the registry's powers it defines.
-        node_predicates: the predicates with some IRI or blank node value (the ones a sub-index follows).
+        layout: each subject and the predicates it has values for (`predicates_of`, for `sub_index`).
+        catalogue: the roles, sectors and instruments rows are matched against (data/), read with it.
         findings: the registry's own findings (no date), when read with `findings=True`, as
             ("rules", power) and ("structure", focus node) → findings; a check then validates only
             the registry with the draft.
@@ -80,7 +82,8 @@ class Snapshot:
     assignments: frozenset[Term]
     powers: frozenset[Term]
     powers_by_provision: dict[str, list[Term]]
-    node_predicates: frozenset[str] = frozenset()
+    layout: dict[Term, tuple[str, ...]] = field(default_factory=dict)
+    catalogue: Catalogue | None = None
     findings: dict[tuple[str, Term], list[Finding]] | None = None
 
     @classmethod
@@ -93,8 +96,7 @@ class Snapshot:
         generation = getattr(backend, "generation", None)
         index = validator.index(backend)
         with paused_gc():
-            node_predicates = frozenset(p for p, mapping in index.by_predicate.items()
-                                        if any(o[0] in "<_" for objects in mapping.values() for o in objects))
+            layout = predicates_of(index)
             assignments = frozenset(index.objects(POWER)) | frozenset(index.instances(ASSIGNMENT))
             for predicate in (LEGAL_BASIS, INSTRUMENT, POWER):
                 index.inverse(predicate)
@@ -110,8 +112,8 @@ class Snapshot:
                 rules = {r.iri for r in validator.rules}
                 for f in validator.findings(index):
                     by_focus.setdefault(("rules" if f.rule in rules else "structure", key(f.focus)), []).append(f)
-        return cls(index, generation, time.monotonic(), assignments, powers, powers_by_provision, node_predicates,
-                   by_focus)
+        return cls(index, generation, time.monotonic(), assignments, powers, powers_by_provision, layout,
+                   load_catalogue(), by_focus)
 
     def registry_findings(self, powers: Iterable[Term] | None, focus: Iterable[Term] | None) -> list[Finding] | None:
         """The registry's own findings (no date): the rules' on these powers, the structure shapes' on
@@ -337,13 +339,15 @@ def check_draft(backend: Backend, file: str | Path, *, effective: str | dt.date 
     """
     if lang not in ("vi", "en"):
         raise UsageError(f"language must be vi or en, not {lang!r}")
-    catalogue = catalogue or load_catalogue()
     if isinstance(effective, str):
         effective = parse_date(effective) if effective.strip() else None
     amendments = _amendments(repeals, "repeals") + _amendments(amends, "amends")
-    draft = read_draft(file, catalogue, name=name, display=display, effective=effective, amendments=amendments)
     base = base if base is not None else DraftBase(backend)
-    return check(draft, base.get(), base.validator, lang=lang, catalogue=catalogue)
+    snapshot = base.get()
+    catalogue = catalogue or snapshot.catalogue or load_catalogue()
+    with paused_gc():  # a collection would walk the whole index (millions of objects) for nothing
+        draft = read_draft(file, catalogue, name=name, display=display, effective=effective, amendments=amendments)
+        return check(draft, snapshot, base.validator, lang=lang, catalogue=catalogue)
 
 
 def _amendments(values: Iterable[str | Provision], relation: str) -> list[Amendment]:
@@ -368,36 +372,38 @@ def check(draft: Draft, snapshot: Snapshot, validator: Validator, *, lang: str =
     data = snapshot.index
     draft = _matched_powers(draft, snapshot, catalogue)
     _check_against_registry(draft, snapshot, catalogue)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in draft.quads]
+    facts = _facts(ox.Triple(q.subject, q.predicate, q.object) for q in draft.quads)
     if draft.kind != "rdf":
         # a power the registry has keeps the registry's definition
-        triples = [t for t in triples if str(t.subject) not in snapshot.powers]
-    effective = draft.effective or _earliest_start(triples)
+        facts = [f for f in facts if f.s not in snapshot.powers]
+    effective = draft.effective or _earliest_start(facts)
     if effective is None:
         raise InputError("the draft states no effective date and no row has valid_from: give --effective",
                          file=draft.file, field="effective")
-    triples += _own_dates(draft, triples, effective, catalogue)
-    draft_powers = {str(t.object) for t in triples if t.predicate.value == POWER}
+    facts += _facts(_own_dates(draft, facts, effective, catalogue))
+    draft_powers = {f.o for f in facts if f.p == POWER}
     ended, removed, added, notes = _ended(data, draft, effective, draft_powers, catalogue)
-    triples += added
+    facts += _facts(added)
 
     with paused_gc():
-        new = _new(data, triples)                    # (triple, subject, object) that change the index
-        gone = [(t, str(t.subject), str(t.object)) for t in removed if t.predicate.value in data.by_predicate]
-        changed = {s for _, s, _ in new} | {s for _, s, _ in gone}
-        full = any(t.predicate.value in GLOBAL_PREDICATES for t, _, _ in new + gone)
+        new = _new(data, facts)
+        gone = [f for f in _facts(removed) if f.p in data.by_predicate]
+        changed = {f.s for f in new} | {f.s for f in gone}
+        full = any(f.p in GLOBAL_PREDICATES for f in new + gone)
         if full:
             powers = focus = None
             before_data = data
         else:
             powers = {key(p) for p in powers_touched(data, [to_ox(c) for c in changed])}
-            powers |= {o for t, _, o in new if t.predicate.value == POWER}
-            # objects too: a node becomes (or stops being) a target of sh:targetObjectsOf shapes
-            nodes = {o for _, _, o in new + gone if o[0] in "<_"}
+            powers |= {f.o for f in new if f.p == POWER}
+            # a node that becomes (or stops being) a target of a shape with sh:targetObjectsOf
+            targeting = {p for shape in validator.core.shapes for p in shape.target_objects_of}
+            nodes = {f.o for f in new + gone if f.o[0] in "<_" and f.p in targeting}
             focus = changed | _referrers(data, new, changed, snapshot) | nodes
             chosen = {a for p in powers for a in data.inverse(POWER).get(p, ())}
-            before_data = sub_index(data, chosen | focus, snapshot.node_predicates)
-        new, gone = [t for t, _, _ in new], [t for t, _, _ in gone]
+            reached = {f.o for f in new if f.o[0] in "<_"}     # what the draft's own triples lead to
+            before_data = sub_index(data, chosen | focus | reached, snapshot.layout)
+        new, gone = [f.triple for f in new], [f.triple for f in gone]
         after_data = before_data.overlay(add=new, remove=gone)
         known = snapshot.registry_findings(powers, focus)
         if known is None:
@@ -451,7 +457,18 @@ def _no_holder(validator: Validator, table: AssignmentTable, powers: set[Term] |
     return rule_findings(rule, table, targets, at)
 
 
-def sub_index(data: DataIndex, seeds: Iterable[Term], follow: Iterable[str] | None = None) -> DataIndex:
+def predicates_of(data: DataIndex) -> dict[Term, tuple[str, ...]]:
+    """Each subject of an index and the predicates it has values for (what `sub_index` walks)."""
+    found: dict[Term, list[str]] = {}
+    with paused_gc():
+        for p, mapping in data.by_predicate.items():
+            for s in mapping:
+                found.setdefault(s, []).append(p)
+        return {s: tuple(ps) for s, ps in found.items()}
+
+
+def sub_index(data: DataIndex, seeds: Iterable[Term],
+              layout: dict[Term, tuple[str, ...]] | None = None) -> DataIndex:
     """The part of an index that validating the seeds can read: the seeds and every node their
     values lead to (roles, levels, units and the units they lie within, bases, instruments, classes).
 
@@ -460,44 +477,53 @@ def sub_index(data: DataIndex, seeds: Iterable[Term], follow: Iterable[str] | No
     are all among the seeds, are the same on this sub-index as on the whole one.
 
     Args:
-        follow: the predicates to follow (default: all; those with only literal values lead nowhere).
+        layout: `predicates_of(data)`, when kept (a Snapshot keeps it); else computed here.
     """
-    mappings = list(data.by_predicate.items())
-    follow = set(follow) if follow is not None else set(data.by_predicate)
-    links = [m for p, m in mappings if p in follow]
-    seen: set[Term] = set()
-    frontier = set(seeds)
-    while frontier:
-        seen |= frontier
-        reached: set[Term] = set()
-        for mapping in links:
-            for s in mapping.keys() & frontier:
-                for o in mapping[s]:
-                    if o[0] in "<_" and o not in seen:
-                        reached.add(o)
-        frontier = reached
+    layout = layout if layout is not None else predicates_of(data)
+    by_predicate = data.by_predicate
+    restricted: dict[str, dict[Term, list[Term]]] = {p: {} for p in by_predicate}
+    seen = set(seeds)
+    todo = list(seen)
+    while todo:
+        node = todo.pop()
+        for p in layout.get(node, ()):
+            objects = by_predicate[p][node]
+            restricted[p][node] = objects
+            for o in objects:
+                if o not in seen and o[0] in "<_":
+                    seen.add(o)
+                    todo.append(o)
     sub = data.overlay()
-    sub.by_predicate = {p: {s: mapping[s] for s in mapping.keys() & seen} for p, mapping in mappings}
+    sub.by_predicate = restricted
     return sub
 
 
-def _new(data: DataIndex, triples: list[ox.Triple]) -> list[tuple[ox.Triple, Term, Term]]:
-    """The triples that change the index (of a predicate validation reads, not in it yet), with the
-    index form of their subject and object."""
+class Fact(NamedTuple):
+    """A triple of the draft with the index form of its parts, computed once."""
+
+    triple: ox.Triple
+    s: Term
+    p: str
+    o: Term
+
+
+def _facts(triples: Iterable[ox.Triple]) -> list[Fact]:
+    return [Fact(t, str(t.subject), t.predicate.value, str(t.object)) for t in triples]
+
+
+def _new(data: DataIndex, facts: list[Fact]) -> list[Fact]:
+    """The facts that change the index: of a predicate validation reads, not in it yet."""
     found = []
-    for t in triples:
-        mapping = data.by_predicate.get(t.predicate.value)
-        if mapping is not None:
-            s, o = str(t.subject), str(t.object)
-            if o not in mapping.get(s, ()):
-                found.append((t, s, o))
+    for f in facts:
+        mapping = data.by_predicate.get(f.p)
+        if mapping is not None and f.o not in mapping.get(f.s, ()):
+            found.append(f)
     return found
 
 
-def _referrers(data: DataIndex, new: list[tuple[ox.Triple, Term, Term]], changed: set[Term],
-               snapshot: Snapshot) -> set[Term]:
+def _referrers(data: DataIndex, new: list[Fact], changed: set[Term], snapshot: Snapshot) -> set[Term]:
     """Nodes whose values are changed nodes: their class and value constraints may judge differently."""
-    found = {s for _, s, o in new if o in changed}
+    found = {f.s for f in new if f.o in changed}
     existing = [c for c in changed if c not in snapshot.assignments
                 and any(c in mapping for mapping in data.by_predicate.values())]
     for predicate in data.by_predicate if existing else ():
@@ -507,13 +533,12 @@ def _referrers(data: DataIndex, new: list[tuple[ox.Triple, Term, Term]], changed
     return found
 
 
-def _earliest_start(triples: list[ox.Triple]) -> dt.date | None:
-    starts = [term_date(str(t.object)) for t in triples if t.predicate.value == VALID_FROM]
-    starts = [d for d in starts if d is not None]
+def _earliest_start(facts: list[Fact]) -> dt.date | None:
+    starts = [d for d in (term_date(f.o) for f in facts if f.p == VALID_FROM) if d is not None]
     return min(starts) if starts else None
 
 
-def _own_dates(draft: Draft, triples: list[ox.Triple], effective: dt.date, catalogue: Catalogue) -> list[ox.Triple]:
+def _own_dates(draft: Draft, facts: list[Fact], effective: dt.date, catalogue: Catalogue) -> list[ox.Triple]:
     """The draft instrument in force from the effective date; RDF assignments without a start take it."""
     date = ox.Literal(effective.isoformat(), datatype=ox.NamedNode(ns.XSD + "date"))
     added = []
@@ -524,11 +549,10 @@ def _own_dates(draft: Draft, triples: list[ox.Triple], effective: dt.date, catal
                                ox.Literal(instrument_designation(draft.number, catalogue), language="vi")))
         added.append(ox.Triple(instrument, ox.NamedNode(ns.ELI + "title"), ox.Literal(draft.title, language="vi")))
         return added
-    started = {t.subject for t in triples if t.predicate.value == VALID_FROM}
+    started = {f.s for f in facts if f.p == VALID_FROM}
     for r in draft.rows:
-        node = ox.NamedNode(r.assignment)
-        if node not in started:
-            added.append(ox.Triple(node, ox.NamedNode(VALID_FROM), date))
+        if iri(r.assignment) not in started:
+            added.append(ox.Triple(ox.NamedNode(r.assignment), ox.NamedNode(VALID_FROM), date))
     return added
 
 
@@ -690,4 +714,4 @@ def _changes(draft: Draft, rows: dict[Term, DraftRow], before: AssignmentTable, 
 
 
 __all__ = ["check_draft", "check", "DraftBase", "Snapshot", "DraftReport", "DraftFinding", "Change", "Ended",
-           "full_findings", "sub_index"]
+           "full_findings", "sub_index", "predicates_of"]

@@ -25,6 +25,7 @@ from .errors import InputError
 from .store import RDF_FORMATS, parse_rdf, rdf_format
 from .template import (Row, instrument_designation, read_template, rows_to_quads, subdivision_label,
                        write_template)
+from .template import _clean as _cell  # a sheet's cell as the template reads it
 
 TEMPLATE_SUFFIXES = (".csv", ".xlsx")
 TEXT_SUFFIXES = (".docx", ".txt", ".html", ".htm")    # read by the extractor (registry.extract_text)
@@ -381,18 +382,6 @@ def _draft_tables(path: Path, display: str) -> tuple[dict, list[Amendment]]:
     with sidecar.open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     return {}, _amendments(table, sidecar.name, sidecar.name, file=sidecar.name)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
 
 
 def _meta(table: list[list], display: str) -> dict:

@@ -303,3 +303,19 @@ def test_the_command_exits_0_1_or_2(registry_cli, tmp_path, capsys):
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
     assert main([*registry_cli, "check-draft", str(FIXTURES / "du-thao-thu-hoi-dat.csv"), "--effective", "2026-7-1"]) == 2
     assert "effective '2026-7-1' is not a date" in capsys.readouterr().err
+
+
+def test_a_csv_draft_states_its_repeals_in_a_sidecar(registry, base, tmp_path):
+    draft = tmp_path / "du-thao.csv"
+    draft.write_bytes((FIXTURES / "du-thao-thu-hoi-dat.csv").read_bytes())
+    (tmp_path / "du-thao.amendments.csv").write_text(
+        "article,clause,point,relation,target,target_article,target_clause,target_point\n"
+        "5,,,repeals,49/2026/NĐ-CP,14,1,\n", encoding="utf-8")
+    report = check_draft(registry, draft, effective="2026-07-01", base=base)
+    [amendment] = report.draft.amendments
+    assert amendment.source == "du-thao.amendments.csv, row 1"
+    assert len(report.ended) == len(clause_14_1_powers())
+    (tmp_path / "du-thao.amendments.csv").write_text("relation,target\nbãi bỏ,49/2026/NĐ-CP\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        check_draft(registry, draft, effective="2026-07-01", base=base)
+    assert (error.value.file, error.value.row, error.value.field) == ("du-thao.amendments.csv", 1, "relation")
