@@ -1,0 +1,195 @@
+"""The assignment table: every assignment of the data index grouped by power, with the facts the rules read.
+
+An assignment takes part in the rules when it has a power, a holder and a start date, and every
+date it carries is a valid YYYY-MM-DD xsd:date (the structure shapes report the others). Values are
+kept as tuples, because a malformed assignment may carry several; the rules then consider every
+combination, as a SPARQL join does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .. import namespaces as ns
+from .data import DataIndex, Term, iri, key, term_date
+
+TQ = ns.TQ
+POWER = TQ + "power"
+HOLDER = TQ + "holder"
+VALID_FROM = TQ + "validFrom"
+VALID_UNTIL = TQ + "validUntil"
+MODE = TQ + "mode"
+GRANTOR = TQ + "grantor"
+PLACE_SCOPE = TQ + "placeScope"
+LEGAL_BASIS = TQ + "legalBasis"
+OPEN_QUESTION = TQ + "openQuestion"
+LEVEL = TQ + "level"
+POST_IN_ROLE = TQ + "postInRole"
+WITHIN_UNIT = TQ + "withinUnit"
+INSTRUMENT = TQ + "instrument"
+IN_FORCE = ns.ELI + "first_date_entry_in_force"
+NO_LONGER_IN_FORCE = ns.ELI + "date_no_longer_in_force"
+
+# Everything the rules read from the index.
+PREDICATES = (POWER, HOLDER, VALID_FROM, VALID_UNTIL, MODE, GRANTOR, PLACE_SCOPE, LEGAL_BASIS, OPEN_QUESTION,
+              LEVEL, POST_IN_ROLE, WITHIN_UNIT, INSTRUMENT, IN_FORCE, NO_LONGER_IN_FORCE)
+
+PHAN_CAP = iri(TQ + "PhanCap")
+UY_QUYEN = iri(TQ + "UyQuyen")
+GRANT_MODES = frozenset({PHAN_CAP, UY_QUYEN})
+
+
+@dataclass(slots=True, eq=False)
+class Assignment:
+    """One assignment with all its values (usually one each)."""
+
+    iri: Term
+    holders: tuple[Term, ...]
+    starts: tuple[date, ...]
+    ends: tuple[date, ...]              # empty: no known end
+    end_terms: tuple[Term, ...]
+    modes: tuple[Term, ...]
+    grantors: tuple[Term, ...]
+    scopes: tuple[Term, ...]
+    bases: tuple[Term, ...]
+    questions: tuple[Term, ...]
+
+    @property
+    def is_grant(self) -> bool:
+        """A decentralisation (phân cấp) or delegation (ủy quyền)."""
+        return any(m in GRANT_MODES for m in self.modes)
+
+
+@dataclass(slots=True)
+class Row:
+    """One combination of an assignment's holder, start and end, as one SPARQL solution binds them."""
+
+    assignment: Assignment
+    holder: Term
+    start: date
+    end: date | None
+
+    @property
+    def proper(self) -> bool:
+        """In force on some day: the end is after the start (or there is no end)."""
+        return self.end is None or self.start < self.end
+
+
+def dates(values: Iterable[Term]) -> tuple[list[date], list[Term], bool]:
+    """The dates of xsd:date literals; the flag is False when some value is not a valid date."""
+    found, terms, ok = [], [], True
+    for v in values:
+        d = term_date(v)
+        if d is None:
+            ok = False
+        else:
+            found.append(d)
+            terms.append(v)
+    return found, terms, ok
+
+
+class AssignmentTable:
+    """Assignments grouped by power, and lookups of the roles, levels, units and instruments they name.
+
+    Args:
+        data: the data index (must hold `PREDICATES`).
+        powers: build the groups of these powers only (default: every power).
+    """
+
+    def __init__(self, data: DataIndex, powers: Iterable[Term] | None = None):
+        self.data = data
+        self.by_power: dict[Term, list[Assignment]] = {}
+        power_of = data.objects(POWER)
+        if powers is None:
+            subjects: Iterable[Term] = power_of
+        else:
+            powers = [key(p) for p in powers]
+            inverse = data.inverse(POWER)
+            subjects = {s for p in powers for s in inverse.get(p, ())}
+        built: dict[Term, Assignment] = {}
+        for s in subjects:
+            a = self._assignment(s)
+            if a is None:
+                continue
+            built[s] = a
+            for p in power_of.get(s, ()):
+                self.by_power.setdefault(p, []).append(a)
+        if powers is not None:
+            wanted = set(powers)
+            self.by_power = {p: group for p, group in self.by_power.items() if p in wanted}
+        self._ancestors: dict[Term, frozenset[Term]] = {}
+        self._ends: dict[tuple[Term, str], tuple[date, ...]] = {}
+        self._rows: dict[Term, list[Row]] = {}
+
+    def _assignment(self, s: Term) -> Assignment | None:
+        v = self.data.values
+        holders = tuple(v(s, HOLDER))
+        starts, _, starts_ok = dates(v(s, VALID_FROM))
+        ends, end_terms, ends_ok = dates(v(s, VALID_UNTIL))
+        if not holders or not starts or not starts_ok or not ends_ok:
+            return None
+        return Assignment(s, holders, tuple(starts), tuple(ends), tuple(end_terms),
+                          tuple(v(s, MODE)), tuple(v(s, GRANTOR)), tuple(v(s, PLACE_SCOPE)), tuple(v(s, LEGAL_BASIS)),
+                          tuple(v(s, OPEN_QUESTION)))
+
+    def rows(self, power: Term) -> list[Row]:
+        """Every (holder, start, end) combination of the power's assignments (computed once)."""
+        found = self._rows.get(power)
+        if found is None:
+            found = self._rows[power] = [Row(a, h, f, u) for a in self.by_power.get(power, ())
+                                         for h in a.holders for f in a.starts for u in (a.ends or (None,))]
+        return found
+
+    def ends(self, node: Term, predicate: str = VALID_UNTIL) -> tuple[date, ...]:
+        """The valid dates of a date property of a role, level, unit or instrument (others ignored)."""
+        key = (node, predicate)
+        found = self._ends.get(key)
+        if found is None:
+            found = self._ends[key] = tuple(dates(self.data.values(node, predicate))[0])
+        return found
+
+    def levels(self, role: Term) -> list[Term]:
+        return self.data.values(role, LEVEL)
+
+    def posts_in(self, role: Term) -> list[Term]:
+        """The bodies a post belongs to (tq:postInRole)."""
+        return self.data.values(role, POST_IN_ROLE)
+
+    def instruments(self, basis: Term) -> list[Term]:
+        return self.data.values(basis, INSTRUMENT)
+
+    def ancestors(self, unit: Term) -> frozenset[Term]:
+        """Every unit a unit lies within (tq:withinUnit+), not the unit itself unless on a cycle."""
+        found = self._ancestors.get(unit)
+        if found is None:
+            seen: set[Term] = set()
+            todo = list(self.data.values(unit, WITHIN_UNIT))
+            while todo:
+                u = todo.pop()
+                if u not in seen:
+                    seen.add(u)
+                    todo.extend(self.data.values(u, WITHIN_UNIT))
+            found = self._ancestors[unit] = frozenset(seen)
+        return found
+
+    def root(self, unit: Term | None) -> Term | None:
+        """A key shared by every unit that can overlap `unit` in place: its outermost ancestors."""
+        if unit is None:
+            return None
+        outer = [u for u in self.ancestors(unit) if not self.data.values(u, WITHIN_UNIT)]
+        return min(outer, key=str) if outer else unit
+
+    def places_overlap(self, a: Assignment, b: Assignment) -> bool:
+        """Some place of `a` overlaps some place of `b` (no scope: everywhere)."""
+        if not a.scopes or not b.scopes:
+            return True
+        return any(s1 == s2 or s2 in self.ancestors(s1) or s1 in self.ancestors(s2)
+                   for s1 in a.scopes for s2 in b.scopes)
+
+    def covers_place(self, c: Assignment, a: Assignment) -> bool:
+        """`c` applies everywhere `a` does: `c` is unscoped, or some scope of `a` is a scope of `c` or lies within one."""
+        if not c.scopes:
+            return True
+        return any(sa == sc or sc in self.ancestors(sa) for sa in a.scopes for sc in c.scopes)
