@@ -392,7 +392,7 @@ def check(draft: Draft, snapshot: Snapshot, validator: Validator, *, lang: str =
         full = any(f.p in GLOBAL_PREDICATES for f in new + gone)
         if full:
             powers = focus = None
-            before_data = data
+            before_data = before_shapes = data
         else:
             powers = {key(p) for p in powers_touched(data, [to_ox(c) for c in changed])}
             powers |= {f.o for f in new if f.p == POWER}
@@ -403,15 +403,18 @@ def check(draft: Draft, snapshot: Snapshot, validator: Validator, *, lang: str =
             chosen = {a for p in powers for a in data.inverse(POWER).get(p, ())}
             reached = {f.o for f in new if f.o[0] in "<_"}     # what the draft's own triples lead to
             before_data = sub_index(data, chosen | focus | reached, snapshot.layout)
+            # the structure shapes read only the focus nodes and what they lead to
+            before_shapes = sub_index(data, focus | reached, snapshot.layout)
         new, gone = [f.triple for f in new], [f.triple for f in gone]
         after_data = before_data.overlay(add=new, remove=gone)
+        after_shapes = after_data if full else before_shapes.overlay(add=new, remove=gone)
         known = snapshot.registry_findings(powers, focus)
         if known is None:
-            before, before_table = _findings(validator, before_data, powers, focus, effective)
+            before, before_table = _findings(validator, before_data, powers, focus, effective, before_shapes)
         else:
             before_table = AssignmentTable(before_data, powers)
             before = sorted(known + _no_holder(validator, before_table, powers, effective), key=Finding.sort_key)
-        after, after_table = _findings(validator, after_data, powers, focus, effective)
+        after, after_table = _findings(validator, after_data, powers, focus, effective, after_shapes)
     rows = {iri(r.assignment): r for r in draft.rows}
     introduced, resolved = _tied(set(after) - set(before), set(before) - set(after), rows, ended, snapshot,
                                  after_data)
@@ -437,11 +440,16 @@ def full_findings(validator: Validator, data: DataIndex, at: dt.date | None) -> 
 
 
 def _findings(validator: Validator, data: DataIndex, powers: set[Term] | None, focus: set[Term] | None,
-              at: dt.date | None) -> tuple[list[Finding], AssignmentTable]:
-    """Structure findings on `focus`, rule findings of `powers` (None: all), NoHolderOnDate on `at`."""
+              at: dt.date | None, shapes_data: DataIndex | None = None) -> tuple[list[Finding], AssignmentTable]:
+    """Structure findings on `focus`, rule findings of `powers` (None: all), NoHolderOnDate on `at`.
+
+    Args:
+        shapes_data: the index the structure shapes read (default: `data`), a smaller one will do
+            when it holds the focus nodes and what they lead to.
+    """
     with paused_gc():
         table = AssignmentTable(data, powers)
-        found = validator.core.findings(data, focus=focus)
+        found = validator.core.findings(shapes_data if shapes_data is not None else data, focus=focus)
         found += validate_assignments(table, powers=powers, validator=validator)
         found += _no_holder(validator, table, powers, at)
     return sorted(found, key=Finding.sort_key), table
