@@ -218,7 +218,7 @@ def grantor_does_not_hold(table: AssignmentTable, power: Term, at: date | None) 
             held = [h for h in by_holder.get(grantor, ()) if table.covers_place(h.assignment, r.assignment)]
             coverages[place] = (held, _Coverage(held))
         held, coverage = coverages[place]
-        points = set(r.assignment.starts) | {h.end for h in held if h.end is not None and h.start < h.end}
+        points = {r.start} | {h.end for h in held if h.end is not None and h.start < h.end}
         for day in points:
             if day < r.start or (r.end is not None and not day < r.end) or coverage.covers(day):
                 continue

@@ -1,0 +1,133 @@
+"""Full validation of synthetic registries: the fast engine and pyshacl, wall time and peak memory.
+
+    python -m bench.validate_bench                      # 1k, 10k, 100k; pyshacl where it finishes
+    python -m bench.validate_bench --sizes 1000 --runs 3 --pyshacl-cutoff 900 --json
+
+Each store (ontology, the real units, `bench.generate` registry) is built once on disk; every run is
+a fresh process that opens it and validates it, so the figures are those of `thamquyen validate`:
+the time of `validate()` (pull the index, structure shapes, rules) — reported as the median of the
+runs — and the process's peak resident memory (the store's caches included). pyshacl runs on the
+same data as one rdflib graph, cut off after `--pyshacl-cutoff` seconds. Timings are reported in
+bench/README.md, never asserted by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FAST = """
+import json, resource, sys, time
+from registry.store import OxigraphBackend
+from registry.validate import Validator, validate
+backend = OxigraphBackend(sys.argv[1])
+start = time.perf_counter()
+report = validate(backend, validator=Validator())
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "findings": len(report.findings),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+REFERENCE = """
+import json, logging, resource, sys, time
+logging.disable(logging.WARNING)  # rdflib logs each ill-formed date it meets
+from registry.store import OxigraphBackend
+from registry.validate import Validator
+from registry.validation.reference import data_graph, reference_findings
+backend = OxigraphBackend(sys.argv[1])
+shapes = Validator().shapes
+start = time.perf_counter()
+findings = reference_findings(data_graph(backend), shapes)
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "findings": len(findings),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def build(directory: Path, n: int, seed: int) -> dict:
+    """Build the store of a registry of n assignments in `directory`; return the generator's counts."""
+    from bench.generate import build_store
+
+    backend, registry = build_store(directory, n, seed)
+    counts = registry.counts()
+    del backend
+    return counts
+
+
+def run(script: str, store: Path, timeout: float | None) -> dict | None:
+    """One measurement in a fresh process; None when it is cut off."""
+    try:
+        done = subprocess.run([sys.executable, "-c", script, str(store)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(n: int, seed: int, runs: int, cutoff: float, reference_up_to: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="validate-bench-") as tmp:
+        store = Path(tmp) / "store"
+        # build in a child process, so that this process (and its memory) stays small
+        counts = json.loads(subprocess.run(
+            [sys.executable, "-c", "import json, sys; from bench.validate_bench import build; "
+                                   "print(json.dumps(build(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))",
+             str(store), str(n), str(seed)], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+        fast = [run(FAST, store, None) for _ in range(runs)]
+        result = {"assignments": n, "generated": counts,
+                  "fast": {"median_s": statistics.median(r["seconds"] for r in fast),
+                           "runs_s": [round(r["seconds"], 3) for r in fast],
+                           "peak_mb": max(r["peak_mb"] for r in fast), "findings": fast[0]["findings"]}}
+        if n <= reference_up_to:
+            ref = [run(REFERENCE, store, cutoff) for _ in range(runs if n <= 1000 else 1)]
+            done = [r for r in ref if r is not None]
+            result["pyshacl"] = ({"median_s": statistics.median(r["seconds"] for r in done),
+                                  "runs_s": [round(r["seconds"], 1) for r in done],
+                                  "peak_mb": max(r["peak_mb"] for r in done), "findings": done[0]["findings"]}
+                                 if len(done) == len(ref) else {"cut_off_s": cutoff})
+        shutil.rmtree(store, ignore_errors=True)
+    return result
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| assignments | quads | fast engine (median) | fast peak memory | findings | pyshacl | pyshacl peak memory |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results:
+        ref = r.get("pyshacl")
+        if ref is None:
+            ref_time, ref_mem = "not run", "—"
+        elif "cut_off_s" in ref:
+            ref_time, ref_mem = f"> {ref['cut_off_s']:.0f} s (cut off)", "—"
+        else:
+            agree = "same findings" if ref["findings"] == r["fast"]["findings"] else f"{ref['findings']} findings"
+            ref_time, ref_mem = f"{ref['median_s']:.1f} s ({agree})", f"{ref['peak_mb']:.0f} MB"
+        lines.append(f"| {r['assignments']:,} | {r['generated']['quads']:,} + units | {r['fast']['median_s']:.2f} s "
+                     f"| {r['fast']['peak_mb']:.0f} MB | {r['fast']['findings']:,} | {ref_time} | {ref_mem} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.validate_bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5, help="fast-engine runs per size (median reported)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pyshacl-cutoff", type=float, default=900, help="seconds before a pyshacl run is cut off")
+    parser.add_argument("--pyshacl-up-to", type=int, default=10_000, help="run pyshacl up to this size")
+    parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
+    args = parser.parse_args(argv)
+    results = [measure(n, args.seed, args.runs, args.pyshacl_cutoff, args.pyshacl_up_to) for n in args.sizes]
+    print(table(results))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
