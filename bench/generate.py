@@ -258,42 +258,7 @@ def generate(n: int, seed: int = 0, *, units: bool = False) -> Registry:
     province_iris = [ox.NamedNode(ns.province_iri(p["code"])) for p in provinces]
     communes = [(ox.NamedNode(ns.commune_iri(w["code"])), i) for i, p in enumerate(provinces) for w in p["wards"]]
 
-    # Catalogue: roles as the law names them, one department and one ministry per sector.
-    b.role("chinh-phu", "Chính phủ", "The Government", "CollectiveRole", "CentralLevel")
-    b.role("thu-tuong-chinh-phu", "Thủ tướng Chính phủ", "The Prime Minister", "IndividualRole", "CentralLevel", "chinh-phu")
-    for key, label, en in [("hdnd-cap-tinh", "Hội đồng nhân dân cấp tỉnh", "Provincial People's Council"),
-                           ("ubnd-cap-tinh", "Ủy ban nhân dân cấp tỉnh", "Provincial People's Committee")]:
-        b.role(key, label, en, "CollectiveRole", "ProvinceLevel")
-    b.role("chu-tich-ubnd-cap-tinh", "Chủ tịch Ủy ban nhân dân cấp tỉnh", "Chairman of the Provincial People's Committee",
-           "IndividualRole", "ProvinceLevel", "ubnd-cap-tinh")
-    b.role("ubnd-cap-huyen", "Ủy ban nhân dân cấp huyện", "District People's Committee", "CollectiveRole",
-           "DistrictLevel", until=DISTRICT_END)
-    b.role("chu-tich-ubnd-cap-huyen", "Chủ tịch Ủy ban nhân dân cấp huyện", "Chairman of the District People's Committee",
-           "IndividualRole", "DistrictLevel", "ubnd-cap-huyen", until=DISTRICT_END)
-    for key, label, en in [("hdnd-cap-xa", "Hội đồng nhân dân cấp xã", "Commune People's Council"),
-                           ("ubnd-cap-xa", "Ủy ban nhân dân cấp xã", "Commune People's Committee")]:
-        b.role(key, label, en, "CollectiveRole", "CommuneLevel")
-    b.role("chu-tich-ubnd-cap-xa", "Chủ tịch Ủy ban nhân dân cấp xã", "Chairman of the Commune People's Committee",
-           "IndividualRole", "CommuneLevel", "ubnd-cap-xa")
-    sectors, ministers, departments, laws, june, june_decentral, later = [], [], [], [], [], [], []
-    for i, (key, vi, en) in enumerate(SECTORS):
-        s = ox.NamedNode(ns.sector_iri(key))
-        b.add(s, ns.RDF + "type", _tq("Sector"), b.catalogue)
-        b.add(s, ns.SKOS + "prefLabel", _vi(vi), b.catalogue)
-        b.add(s, ns.SKOS + "prefLabel", _en(en), b.catalogue)
-        sectors.append(s)
-        b.role(f"bo-{key}", f"Bộ {vi}", f"Ministry of {en}", "CollectiveRole", "CentralLevel")
-        ministers.append(b.role(f"bo-truong-bo-{key}", f"Bộ trưởng Bộ {vi}", f"Minister of {en}", "IndividualRole",
-                                "CentralLevel", f"bo-{key}"))
-        departments.append(b.role(f"so-{key}", f"Sở {vi}", f"Provincial Department of {en}", "CollectiveRole",
-                                  "ProvinceLevel"))
-        laws.append(b.instrument(f"{60 + i}/2014/QH13", "Luat", f"Luật {vi} (tổng hợp)", LAW_START, None))
-        june.append(b.instrument(f"{900 + i}/2025/NĐ-CP", "NghiDinh",
-                                 f"Nghị định phân định thẩm quyền của chính quyền địa phương 02 cấp trong lĩnh vực {vi}",
-                                 JUNE_START, JUNE_END))
-        june_decentral.append(b.instrument(f"{930 + i}/2025/NĐ-CP", "NghiDinh",
-                                           f"Nghị định phân quyền, phân cấp trong lĩnh vực {vi}", JUNE_START, JUNE_END))
-        later.append(b.instrument(f"{60 + i}/2026/NĐ-CP", "NghiDinh", f"Nghị định sửa đổi về {vi} (2026)", LAND_2026, None))
+    sectors, ministers, departments, laws, june, june_decentral, later = _catalogue(b)
     r = b.roles
     decisions: dict[tuple[int, int], str] = {}
 
@@ -373,6 +338,51 @@ def generate(n: int, seed: int = 0, *, units: bool = False) -> Registry:
         quads = quads + list(_referenced_units(quads))
     return Registry(quads=quads, injected=b.injected, assignments=b.assignments, powers=len(stories),
                     roles=len(b.roles), instruments=len(b.instruments))
+
+
+def _catalogue(b: _Builder) -> tuple[list, ...]:
+    """Roles as the law names them, and per sector: a ministry, its minister, a department, a law, a
+    June 2025 delimitation decree, a decentralisation decree and a 2026 decree.
+
+    Returns:
+        (sectors, ministers, departments, laws, june decrees, decentralisation decrees, 2026 decrees).
+    """
+    b.role("chinh-phu", "Chính phủ", "The Government", "CollectiveRole", "CentralLevel")
+    b.role("thu-tuong-chinh-phu", "Thủ tướng Chính phủ", "The Prime Minister", "IndividualRole", "CentralLevel", "chinh-phu")
+    for key, label, en in [("hdnd-cap-tinh", "Hội đồng nhân dân cấp tỉnh", "Provincial People's Council"),
+                           ("ubnd-cap-tinh", "Ủy ban nhân dân cấp tỉnh", "Provincial People's Committee")]:
+        b.role(key, label, en, "CollectiveRole", "ProvinceLevel")
+    b.role("chu-tich-ubnd-cap-tinh", "Chủ tịch Ủy ban nhân dân cấp tỉnh", "Chairman of the Provincial People's Committee",
+           "IndividualRole", "ProvinceLevel", "ubnd-cap-tinh")
+    b.role("ubnd-cap-huyen", "Ủy ban nhân dân cấp huyện", "District People's Committee", "CollectiveRole",
+           "DistrictLevel", until=DISTRICT_END)
+    b.role("chu-tich-ubnd-cap-huyen", "Chủ tịch Ủy ban nhân dân cấp huyện", "Chairman of the District People's Committee",
+           "IndividualRole", "DistrictLevel", "ubnd-cap-huyen", until=DISTRICT_END)
+    for key, label, en in [("hdnd-cap-xa", "Hội đồng nhân dân cấp xã", "Commune People's Council"),
+                           ("ubnd-cap-xa", "Ủy ban nhân dân cấp xã", "Commune People's Committee")]:
+        b.role(key, label, en, "CollectiveRole", "CommuneLevel")
+    b.role("chu-tich-ubnd-cap-xa", "Chủ tịch Ủy ban nhân dân cấp xã", "Chairman of the Commune People's Committee",
+           "IndividualRole", "CommuneLevel", "ubnd-cap-xa")
+    sectors, ministers, departments, laws, june, june_decentral, later = [], [], [], [], [], [], []
+    for i, (key, vi, en) in enumerate(SECTORS):
+        s = ox.NamedNode(ns.sector_iri(key))
+        b.add(s, ns.RDF + "type", _tq("Sector"), b.catalogue)
+        b.add(s, ns.SKOS + "prefLabel", _vi(vi), b.catalogue)
+        b.add(s, ns.SKOS + "prefLabel", _en(en), b.catalogue)
+        sectors.append(s)
+        b.role(f"bo-{key}", f"Bộ {vi}", f"Ministry of {en}", "CollectiveRole", "CentralLevel")
+        ministers.append(b.role(f"bo-truong-bo-{key}", f"Bộ trưởng Bộ {vi}", f"Minister of {en}", "IndividualRole",
+                                "CentralLevel", f"bo-{key}"))
+        departments.append(b.role(f"so-{key}", f"Sở {vi}", f"Provincial Department of {en}", "CollectiveRole",
+                                  "ProvinceLevel"))
+        laws.append(b.instrument(f"{60 + i}/2014/QH13", "Luat", f"Luật {vi} (tổng hợp)", LAW_START, None))
+        june.append(b.instrument(f"{900 + i}/2025/NĐ-CP", "NghiDinh",
+                                 f"Nghị định phân định thẩm quyền của chính quyền địa phương 02 cấp trong lĩnh vực {vi}",
+                                 JUNE_START, JUNE_END))
+        june_decentral.append(b.instrument(f"{930 + i}/2025/NĐ-CP", "NghiDinh",
+                                           f"Nghị định phân quyền, phân cấp trong lĩnh vực {vi}", JUNE_START, JUNE_END))
+        later.append(b.instrument(f"{60 + i}/2026/NĐ-CP", "NghiDinh", f"Nghị định sửa đổi về {vi} (2026)", LAND_2026, None))
+    return sectors, ministers, departments, laws, june, june_decentral, later
 
 
 def _district_story(b: _Builder, rng, power, story, sector, laws, june, later, defect, communes, expandable) -> None:

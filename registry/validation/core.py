@@ -17,13 +17,11 @@ import rdflib
 
 from .. import namespaces as ns
 from ..errors import RuleError
-from .data import DataIndex, Term, literal, to_ox
+from .data import RDF_LANGSTRING, XSD_STRING, DataIndex, Term, literal, to_ox
 from .findings import Finding
-from .shapes import SEVERITY_NAMES, SH, rdf_list, rdflib_to_ox
+from .shapes import SH, rdf_list, rdflib_to_ox, severity_name
 
 XSD_DATE = ns.XSD + "date"
-XSD_STRING = ns.XSD + "string"
-RDF_LANGSTRING = ns.RDF + "langString"
 WELL_FORMED = {
     XSD_STRING: lambda lexical: True,
     RDF_LANGSTRING: lambda lexical: True,
@@ -49,7 +47,6 @@ COMPONENTS = {
     SH.uniqueLang: "UniqueLang", SH.lessThan: "LessThan", SH["or"]: "Or", SH.property: "Property",
     SH.qualifiedValueShape: "QualifiedValueShape",
 }
-
 
 # Components that judge one value on its own.
 VALUE_COMPONENTS = {"Class", "Datatype", "NodeKind", "In", "Pattern", "LanguageIn", "Or"}
@@ -79,15 +76,8 @@ class Shape:
     target_subjects_of: list[str] = field(default_factory=list)
     target_objects_of: list[str] = field(default_factory=list)
     target_nodes: list[Term] = field(default_factory=list)
-
-    @property
-    def simple(self) -> bool:
-        """Only counts and value-by-value constraints: conformance is checked without the general walk."""
-        found = self.__dict__.get("_simple")
-        if found is None:
-            found = self.__dict__["_simple"] = not self.properties and all(
-                c in VALUE_COMPONENTS or c in ("MinCount", "MaxCount") for c, _ in self.constraints)
-        return found
+    # only counts and value-by-value constraints: conformance is checked without the general walk
+    simple: bool = False
 
     def predicates(self) -> set[str]:
         """Every predicate the shape reads: paths, lessThan properties and target predicates."""
@@ -141,7 +131,7 @@ class CoreShapes:
         messages = tuple(sorted(((m.language or ""), str(m)) for m in g.objects(node, SH.message)))
         shape = Shape(
             iri=str(node), path=str(path) if path is not None else None,
-            severity=SEVERITY_NAMES.get(g.value(node, SH.severity, default=SH.Violation), "Violation"),
+            severity=severity_name(g.value(node, SH.severity, default=SH.Violation)),
             messages=messages,
             target_classes=[_term(c) for c in g.objects(node, SH.targetClass)],
             target_subjects_of=[str(p) for p in g.objects(node, SH.targetSubjectsOf)],
@@ -162,6 +152,8 @@ class CoreShapes:
             shape.constraints.append((component, self._parameter(node, component, obj)))
         if reporting and shape.constraints and not messages:
             raise RuleError("a shape that reports findings needs an sh:message (vi and en)", rule=str(node))
+        shape.simple = not shape.properties and all(c in VALUE_COMPONENTS or c in ("MinCount", "MaxCount")
+                                                    for c, _ in shape.constraints)
         return shape
 
     def _parameter(self, node, component: str, obj):

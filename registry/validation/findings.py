@@ -62,11 +62,12 @@ class Finding:
 
 
 def format_message(template: str, bindings: dict[str, str]) -> str:
-    """Fill {$this}, {?value}… in a message template, exactly as pyshacl does (unbound stays as is).
+    """Fill {$this}, {?value}… in a message template as pyshacl does (unbound stays as is); the values
+    are inserted literally (pyshacl would read a backslash in them as a regular-expression escape).
 
     >>> format_message("{?value} và {?other} từ {?from}", {"value": "A", "from": "2025-07-01"})
     'A và {?other} từ 2025-07-01'
     """
     for var, text in bindings.items():
-        template = re.sub("{{[?$]{}}}".format(var), text, template)
+        template = re.sub("{{[?$]{}}}".format(var), lambda _: text, template)
     return template

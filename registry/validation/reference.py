@@ -16,7 +16,7 @@ import rdflib
 from ..errors import RuleError
 from ..store import Backend
 from .findings import Finding
-from .shapes import SEVERITY_NAMES, SH, TQSH, rdflib_to_ox as to_ox
+from .shapes import SH, TQSH, rdflib_to_ox as to_ox, severity_name
 
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _GRAPHS = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"
@@ -59,7 +59,7 @@ def reference_findings(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding
         path = report.value(result, SH.resultPath)
         findings.append(Finding(
             rule=str(report.value(result, SH.sourceShape)),
-            severity=SEVERITY_NAMES.get(report.value(result, SH.resultSeverity), "Violation"),
+            severity=severity_name(report.value(result, SH.resultSeverity)),
             focus=to_ox(report.value(result, SH.focusNode)),
             value=to_ox(report.value(result, SH.value)),
             component=str(report.value(result, SH.sourceConstraintComponent)),

@@ -17,7 +17,7 @@ from ..errors import RuleError
 from .data import Term, iri, key, text_of, to_ox
 from .findings import SPARQL_COMPONENT, Finding, format_message
 from .shapes import SparqlRule
-from .table import IN_FORCE, NO_LONGER_IN_FORCE, UY_QUYEN, AssignmentTable, Row
+from .table import UY_QUYEN, AssignmentTable, Row
 
 Solution = tuple[Term, Term, date, date | None]  # value, other, from, until
 Rule = Callable[[AssignmentTable, Term, date | None], Iterable[Solution]]
@@ -50,6 +50,8 @@ def _buckets(table: AssignmentTable, rows: list[Row]) -> Iterator[list[Row]]:
     Rows are compared within one class (non-grants, or grants of one grantor) and one place root;
     unscoped rows join every place root of their class.
     """
+    if len(rows) < 2:
+        return
     classes: dict[Term | None, list[Row]] = {}
     for r in rows:
         if not r.assignment.is_grant:
@@ -168,6 +170,14 @@ class _Coverage:
         i = bisect_right(self.begins, day) - 1
         return i >= 0 and (self.intervals[i][1] is None or day < self.intervals[i][1])
 
+    def covers_span(self, start: date, end: date | None) -> bool:
+        """Every day of [start, end) is covered (end None: every day from start on)."""
+        i = bisect_right(self.begins, start) - 1
+        if i < 0:
+            return False
+        stop = self.intervals[i][1]
+        return stop is None or (end is not None and end <= stop)
+
     def next_start(self, day: date) -> date | None:
         """The first start of a row strictly after `day`."""
         i = bisect_right(self.starts, day)
@@ -190,9 +200,7 @@ def interruption(table: AssignmentTable, power: Term, at: date | None) -> Iterat
 
 def abolished_holder(table: AssignmentTable, power: Term, at: date | None) -> Iterator[Solution]:
     for r in table.rows(power):
-        causes = [(r.holder, e) for e in table.ends(r.holder)]
-        causes += [(level, e) for level in table.levels(r.holder) for e in table.ends(level)]
-        causes += [(unit, e) for unit in r.assignment.scopes for e in table.ends(unit)]
+        causes = table.ceased(r.holder) + [(unit, e) for unit in r.assignment.scopes for e in table.ends(unit)]
         for other, ended in causes:
             start = max(r.start, ended)
             if r.end is None or start < r.end:
@@ -213,11 +221,15 @@ def grantor_does_not_hold(table: AssignmentTable, power: Term, at: date | None) 
         by_holder.setdefault(r.holder, []).append(r)
     coverages: dict[tuple, tuple[list[Row], _Coverage]] = {}
     for r, grantor in _grants(rows):
-        place = (grantor, r.assignment.scopes)
+        # where the grantor's own assignments are all unscoped, what they cover does not depend on the place
+        scoped = any(h.assignment.scopes for h in by_holder.get(grantor, ()))
+        place = (grantor, tuple(r.assignment.scopes)) if scoped else (grantor,)
         if place not in coverages:
             held = [h for h in by_holder.get(grantor, ()) if table.covers_place(h.assignment, r.assignment)]
             coverages[place] = (held, _Coverage(held))
         held, coverage = coverages[place]
+        if coverage.covers_span(r.start, r.end):
+            continue
         points = {r.start} | {h.end for h in held if h.end is not None and h.start < h.end}
         for day in points:
             if day < r.start or (r.end is not None and not day < r.end) or coverage.covers(day):
@@ -252,15 +264,10 @@ def redelegation(table: AssignmentTable, power: Term, at: date | None) -> Iterat
                 yield r.assignment.iri, other.assignment.iri, span[0], span[1]
 
 
-def _bases(table: AssignmentTable, r: Row) -> Iterator[Term]:
-    for basis in r.assignment.bases:
-        yield from table.instruments(basis)
-
-
 def basis_not_yet_in_force(table: AssignmentTable, power: Term, at: date | None) -> Iterator[Solution]:
     for r in table.rows(power):
-        for instrument in _bases(table, r):
-            for start in table.ends(instrument, IN_FORCE):
+        for instrument, starts, _ in table.bases(r.assignment):
+            for start in starts:
                 end = r.end if r.end is not None and r.end < start else start
                 if r.start < end:
                     yield r.assignment.iri, instrument, r.start, end
@@ -268,8 +275,8 @@ def basis_not_yet_in_force(table: AssignmentTable, power: Term, at: date | None)
 
 def basis_lapses(table: AssignmentTable, power: Term, at: date | None) -> Iterator[Solution]:
     for r in table.rows(power):
-        for instrument in _bases(table, r):
-            for ended in table.ends(instrument, NO_LONGER_IN_FORCE):
+        for instrument, _, ends in table.bases(r.assignment):
+            for ended in ends:
                 start = max(r.start, ended)
                 if r.end is None or start < r.end:
                     yield r.assignment.iri, instrument, start, r.end

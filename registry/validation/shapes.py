@@ -34,6 +34,11 @@ DEFAULT_REDELEGATION = "warning"
 REDELEGATION_POLICIES = ("violation", "warning", "off")
 
 
+def severity_name(iri) -> str:
+    """"Violation", "Warning", "Info", or the local name of another severity IRI."""
+    return SEVERITY_NAMES.get(iri) or str(iri).rsplit("#", 1)[-1]
+
+
 def shape_files() -> list[Path]:
     """The shapes of the registry: every Turtle file in shapes/, in name order."""
     return sorted(SHAPES_DIR.glob("*.ttl"))
@@ -58,7 +63,8 @@ def load_shapes(files: Iterable[str | Path] | None = None, *,
     True
     """
     if redelegation not in REDELEGATION_POLICIES:
-        raise UsageError(f"re-delegation policy must be one of {', '.join(REDELEGATION_POLICIES)}, not {redelegation!r}")
+        raise UsageError(f"re-delegation policy must be one of {', '.join(REDELEGATION_POLICIES)}, "
+                         f"not {redelegation!r}")
     graph = rdflib.Graph()
     for file in files if files is not None else shape_files():
         path = Path(file)
@@ -137,7 +143,7 @@ def sparql_rules(graph: rdflib.Graph) -> list[SparqlRule]:
             raise RuleError("the constraint has no sh:select", rule=str(shape))
         found.append(SparqlRule(
             iri=str(shape),
-            severity=SEVERITY_NAMES.get(graph.value(shape, SH.severity, default=SH.Violation), "Violation"),
+            severity=severity_name(graph.value(shape, SH.severity, default=SH.Violation)),
             names=texts(graph, shape, SH.name),
             descriptions=texts(graph, shape, SH.description),
             messages=texts(graph, constraint, SH.message),

@@ -8,7 +8,7 @@ combination, as a SPARQL join does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,20 +46,16 @@ class Assignment:
     """One assignment with all its values (usually one each)."""
 
     iri: Term
-    holders: tuple[Term, ...]
-    starts: tuple[date, ...]
-    ends: tuple[date, ...]              # empty: no known end
-    end_terms: tuple[Term, ...]
-    modes: tuple[Term, ...]
-    grantors: tuple[Term, ...]
-    scopes: tuple[Term, ...]
-    bases: tuple[Term, ...]
-    questions: tuple[Term, ...]
-
-    @property
-    def is_grant(self) -> bool:
-        """A decentralisation (phân cấp) or delegation (ủy quyền)."""
-        return any(m in GRANT_MODES for m in self.modes)
+    holders: Sequence[Term]
+    starts: Sequence[date]
+    ends: Sequence[date]                # empty: no known end
+    end_terms: Sequence[Term]
+    modes: Sequence[Term]
+    grantors: Sequence[Term]
+    scopes: Sequence[Term]
+    bases: Sequence[Term]
+    questions: Sequence[Term]
+    is_grant: bool                      # a decentralisation (phân cấp) or delegation (ủy quyền)
 
 
 @dataclass(slots=True)
@@ -77,8 +73,11 @@ class Row:
         return self.end is None or self.start < self.end
 
 
-def dates(values: Iterable[Term]) -> tuple[list[date], list[Term], bool]:
+def dates(values: list[Term]) -> tuple[list[date], list[Term], bool]:
     """The dates of xsd:date literals; the flag is False when some value is not a valid date."""
+    if len(values) == 1:
+        d = term_date(values[0])
+        return ([d], values, True) if d is not None else ([], [], False)
     found, terms, ok = [], [], True
     for v in values:
         d = term_date(v)
@@ -101,6 +100,10 @@ class AssignmentTable:
     def __init__(self, data: DataIndex, powers: Iterable[Term] | None = None):
         self.data = data
         self.by_power: dict[Term, list[Assignment]] = {}
+        o = data.objects
+        self._holder, self._from, self._until = o(HOLDER), o(VALID_FROM), o(VALID_UNTIL)
+        self._mode, self._grantor, self._scope = o(MODE), o(GRANTOR), o(PLACE_SCOPE)
+        self._basis, self._question = o(LEGAL_BASIS), o(OPEN_QUESTION)
         power_of = data.objects(POWER)
         if powers is None:
             subjects: Iterable[Term] = power_of
@@ -108,31 +111,34 @@ class AssignmentTable:
             powers = [key(p) for p in powers]
             inverse = data.inverse(POWER)
             subjects = {s for p in powers for s in inverse.get(p, ())}
-        built: dict[Term, Assignment] = {}
         for s in subjects:
             a = self._assignment(s)
-            if a is None:
-                continue
-            built[s] = a
-            for p in power_of.get(s, ()):
-                self.by_power.setdefault(p, []).append(a)
+            if a is not None:
+                for p in power_of.get(s, ()):
+                    self.by_power.setdefault(p, []).append(a)
         if powers is not None:
             wanted = set(powers)
             self.by_power = {p: group for p, group in self.by_power.items() if p in wanted}
         self._ancestors: dict[Term, frozenset[Term]] = {}
         self._ends: dict[tuple[Term, str], tuple[date, ...]] = {}
         self._rows: dict[Term, list[Row]] = {}
+        self._bases: dict[Term, list[tuple[Term, tuple[date, ...], tuple[date, ...]]]] = {}
+        self._ceased: dict[Term, list[tuple[Term, date]]] = {}
 
     def _assignment(self, s: Term) -> Assignment | None:
-        v = self.data.values
-        holders = tuple(v(s, HOLDER))
-        starts, _, starts_ok = dates(v(s, VALID_FROM))
-        ends, end_terms, ends_ok = dates(v(s, VALID_UNTIL))
-        if not holders or not starts or not starts_ok or not ends_ok:
+        holders = self._holder.get(s, ())
+        from_values = self._from.get(s, ())
+        if not holders or not from_values:
             return None
-        return Assignment(s, holders, tuple(starts), tuple(ends), tuple(end_terms),
-                          tuple(v(s, MODE)), tuple(v(s, GRANTOR)), tuple(v(s, PLACE_SCOPE)), tuple(v(s, LEGAL_BASIS)),
-                          tuple(v(s, OPEN_QUESTION)))
+        starts, _, starts_ok = dates(from_values)
+        ends, end_terms, ends_ok = dates(self._until.get(s, ()))
+        if not starts_ok or not ends_ok:
+            return None
+        # the index's own lists: an index is never changed in place (overlays copy what they change)
+        modes = self._mode.get(s, ())
+        return Assignment(s, holders, starts, ends, end_terms, modes, self._grantor.get(s, ()),
+                          self._scope.get(s, ()), self._basis.get(s, ()), self._question.get(s, ()),
+                          any(m in GRANT_MODES for m in modes))
 
     def rows(self, power: Term) -> list[Row]:
         """Every (holder, start, end) combination of the power's assignments (computed once)."""
@@ -148,6 +154,26 @@ class AssignmentTable:
         found = self._ends.get(key)
         if found is None:
             found = self._ends[key] = tuple(dates(self.data.values(node, predicate))[0])
+        return found
+
+    def bases(self, a: Assignment) -> list[tuple[Term, tuple[date, ...], tuple[date, ...]]]:
+        """(instrument, in-force dates, no-longer-in-force dates) of each instrument an assignment cites."""
+        found = []
+        for basis in a.bases:
+            dated = self._bases.get(basis)
+            if dated is None:
+                dated = self._bases[basis] = [(i, self.ends(i, IN_FORCE), self.ends(i, NO_LONGER_IN_FORCE))
+                                              for i in self.instruments(basis)]
+            found += dated
+        return found
+
+    def ceased(self, holder: Term) -> list[tuple[Term, date]]:
+        """(the role or its level, the day it ceased) for a holder whose role or level ended."""
+        found = self._ceased.get(holder)
+        if found is None:
+            found = [(holder, e) for e in self.ends(holder)]
+            found += [(level, e) for level in self.levels(holder) for e in self.ends(level)]
+            self._ceased[holder] = found
         return found
 
     def levels(self, role: Term) -> list[Term]:
