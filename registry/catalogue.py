@@ -154,7 +154,8 @@ class Catalogue:
         return self.sectors[self.sector_names.key(name)]
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_data_csv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of one of data/*.csv as (1-based row number, stripped cells); a missing column is an InputError."""
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         missing = [c for c in required if c not in (reader.fieldnames or [])]
@@ -175,7 +176,7 @@ def load_roles(path: Path) -> dict[str, Role]:
         InputError: a bad kind, level, post_in or date, with file and row.
     """
     roles: dict[str, Role] = {}
-    for number, r in _read_csv(path, ("key", "label_vi", "label_en", "kind", "level")):
+    for number, r in read_data_csv(path, ("key", "label_vi", "label_en", "kind", "level")):
         where = {"file": str(path), "row": number}
         if r["key"] != ns.slug(r["key"]) or not r["key"]:
             raise InputError(f"role key {r['key']!r} is not a slug", field="key", **where)
@@ -204,7 +205,7 @@ def load_sectors(path: Path) -> dict[str, Sector]:
         InputError: a duplicate key or an unknown broader sector.
     """
     sectors: dict[str, Sector] = {}
-    for number, r in _read_csv(path, ("key", "label_vi", "label_en")):
+    for number, r in read_data_csv(path, ("key", "label_vi", "label_en")):
         if r["key"] in sectors or r["key"] != ns.slug(r["key"]):
             raise InputError(f"bad or duplicate sector key {r['key']!r}", file=str(path), row=number, field="key")
         sectors[r["key"]] = Sector(r["key"], r["label_vi"], r["label_en"], r.get("broader", ""),
@@ -222,7 +223,7 @@ def load_instruments(path: Path, roles: dict[str, Role]) -> dict[str, Instrument
         InputError: an unknown type or issuer, a duplicate number.
     """
     instruments: dict[str, Instrument] = {}
-    for number, r in _read_csv(path, ("number", "type", "title_vi", "title_en", "issuer")):
+    for number, r in read_data_csv(path, ("number", "type", "title_vi", "title_en", "issuer")):
         where = {"file": str(path), "row": number}
         if r["number"] in instruments:
             raise InputError(f"duplicate instrument {r['number']!r}", field="number", **where)

@@ -5,7 +5,6 @@ data/provisions.csv), all in the instruments graph.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import namespaces as ns
-from .catalogue import DATA_DIR, Catalogue
+from .catalogue import DATA_DIR, Catalogue, read_data_csv
 from .errors import InputError
 from .template import subdivision_quads
 
@@ -71,16 +70,6 @@ class Provision:
     text: str
 
 
-def _records(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path))
-        for number, record in enumerate(reader, start=1):
-            yield number, {k: (v or "").strip() for k, v in record.items() if k is not None}
-
-
 def load_amendments(path: Path, catalogue: Catalogue) -> list[Amendment]:
     """Read data/amendments.csv.
 
@@ -88,7 +77,7 @@ def load_amendments(path: Path, catalogue: Catalogue) -> list[Amendment]:
         InputError: an unknown relation, or an instrument that is not in the catalogue.
     """
     found = []
-    for number, r in _records(path, ("instrument", "relation", "target")):
+    for number, r in read_data_csv(path, ("instrument", "relation", "target")):
         where = {"file": str(path), "row": number}
         if r["relation"] not in RELATIONS:
             raise InputError(f"relation must be one of {', '.join(RELATIONS)}", field="relation", **where)
@@ -108,7 +97,7 @@ def load_provisions(path: Path, catalogue: Catalogue) -> list[Provision]:
         InputError: an instrument that is not in the catalogue, a missing article or text.
     """
     found = []
-    for number, r in _records(path, ("instrument", "article", "clause", "point", "text")):
+    for number, r in read_data_csv(path, ("instrument", "article", "clause", "point", "text")):
         where = {"file": str(path), "row": number}
         if r["instrument"] not in catalogue.instruments:
             raise InputError(f"{r['instrument']!r} is not in data/instruments.csv", field="instrument", **where)

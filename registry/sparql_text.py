@@ -68,7 +68,7 @@ def significant(text: str, *, cautious: bool = False) -> list[Token]:
 
 
 def unescape_codepoints(text: str) -> str:
-    r"""Replace \uXXXX and \UXXXXXXXX escapes, as SPARQL 1.1 §19.2 allows anywhere in a query.
+    r"""Replace \u (4 hex digits) and \U (8 hex digits) escapes, as SPARQL 1.1 §19.2 allows anywhere in a query.
 
     >>> unescape_codepoints(r"\u0053ERVICE")
     'SERVICE'
