@@ -60,6 +60,9 @@ LAW_START = "2015-01-01"
 LAND_2026 = "2026-01-31"                             # as Decree 49/2026/NĐ-CP
 DISTRICT_END = "2025-07-01"
 LEGACY_PROVINCES = sorted(p.code.value for p in LegacyProvince.iter_all())
+# Who passes laws and decrees (eli:passed_by). A province's decision states no issuer, so that its
+# delegations — most of a national registry — stay checked against the committee's own power.
+ISSUERS = {"Luat": "quoc-hoi", "NghiDinh": "chinh-phu"}
 
 
 @dataclass
@@ -155,6 +158,7 @@ class _Builder:
         self.add(s, ns.ELI + "id_local", ox.Literal(number), g)
         if kind:
             self.add(s, ns.ELI + "type_document", _tq(kind), g)
+            self.add(s, ns.ELI + "passed_by", self.roles[ISSUERS[kind]], g)
         self.add(s, ns.ELI + "title", _vi(title), g)
         self.add(s, ns.ELI + "first_date_entry_in_force", _date(start), g)
         if end:
@@ -347,6 +351,7 @@ def _catalogue(b: _Builder) -> tuple[list, ...]:
     Returns:
         (sectors, ministers, departments, laws, june decrees, decentralisation decrees, 2026 decrees).
     """
+    b.role("quoc-hoi", "Quốc hội", "The National Assembly", "CollectiveRole", "CentralLevel")
     b.role("chinh-phu", "Chính phủ", "The Government", "CollectiveRole", "CentralLevel")
     b.role("thu-tuong-chinh-phu", "Thủ tướng Chính phủ", "The Prime Minister", "IndividualRole", "CentralLevel", "chinh-phu")
     for key, label, en in [("hdnd-cap-tinh", "Hội đồng nhân dân cấp tỉnh", "Provincial People's Council"),
@@ -423,7 +428,8 @@ def _district_story(b: _Builder, rng, power, story, sector, laws, june, later, d
 
 
 def _ministry_story(b: _Builder, rng, power, sector, ministers, laws, june_decentral, defect) -> None:
-    """A minister's power by law, decentralised to the provinces by a June 2025 decree."""
+    """A minister's power by law, decentralised to the provinces by a June 2025 decree — in some
+    stories the decree decentralises by itself, its grantor the Government that passes it."""
     r = b.roles
     holder = ox.NamedNode(ns.role_iri("bo-truong-khong-ton-tai")) if defect == "unknown_holder" else ministers[sector]
     law = b.assignment(power, holder, "PhanQuyen", laws[sector], LAW_START, None)
@@ -432,8 +438,9 @@ def _ministry_story(b: _Builder, rng, power, sector, ministers, laws, june_decen
     start = "2025-06-01" if defect == "basis_not_yet_in_force" else JUNE_START
     end = None if defect == "basis_lapses" else JUNE_END
     question = "Chưa rõ Ủy ban nhân dân hay Chủ tịch Ủy ban nhân dân cấp tỉnh thực hiện." if defect == "open_question" else None
+    grantor = r["chinh-phu"] if defect is None and rng.random() < 0.3 else ministers[sector]
     grant = b.assignment(power, r["ubnd-cap-tinh"], "PhanCap", june_decentral[sector], start, end,
-                         grantor=ministers[sector], question=question)
+                         grantor=grantor, question=question)
     if defect == "basis_not_yet_in_force":
         b.inject(defect, "BasisNotYetInForce", power, grant)
     elif defect == "basis_lapses":

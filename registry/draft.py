@@ -39,7 +39,7 @@ from .draft_input import (IN_FORCE, Amendment, Draft, DraftRow, Provision, parse
                           read_draft)
 from .errors import InputError, UsageError
 from .store import Backend
-from .template import instrument_designation, rows_to_quads
+from .template import instrument_designation, instrument_issuer, rows_to_quads
 from .validate import Report, Validator, powers_touched, validate_assignments
 from .validation.data import SUBCLASS_OF, DataIndex, Term, iri, key, paused_gc, term_date, text_of, to_ox
 from .validation.findings import Finding
@@ -547,7 +547,8 @@ def _earliest_start(facts: list[Fact]) -> dt.date | None:
 
 
 def _own_dates(draft: Draft, facts: list[Fact], effective: dt.date, catalogue: Catalogue) -> list[ox.Triple]:
-    """The draft instrument in force from the effective date; RDF assignments without a start take it."""
+    """The draft instrument: in force from the effective date, its name, title and issuer; RDF
+    assignments without a start take the date."""
     date = ox.Literal(effective.isoformat(), datatype=ox.NamedNode(ns.XSD + "date"))
     added = []
     if draft.kind != "rdf":
@@ -556,6 +557,9 @@ def _own_dates(draft: Draft, facts: list[Fact], effective: dt.date, catalogue: C
         added.append(ox.Triple(instrument, ox.NamedNode(ns.RDFS + "label"),
                                ox.Literal(instrument_designation(draft.number, catalogue), language="vi")))
         added.append(ox.Triple(instrument, ox.NamedNode(ns.ELI + "title"), ox.Literal(draft.title, language="vi")))
+        issuer = instrument_issuer(draft.number, catalogue)
+        if issuer is not None:  # a grant by the body passing the draft rests on the draft (tqsh:GrantorDoesNotHold)
+            added.append(ox.Triple(instrument, ox.NamedNode(ns.ELI + "passed_by"), ox.NamedNode(ns.role_iri(issuer))))
         return added
     started = {f.s for f in facts if f.p == VALID_FROM}
     for r in draft.rows:

@@ -374,6 +374,12 @@ def _assignment_quads(row: Row, catalogue: Catalogue, g: ox.NamedNode) -> list[o
     return quads
 
 
+# What the suffix of an instrument's number says: its type and the role that passes it (None: a
+# ministry's circular, whose minister the suffix names only by abbreviation).
+NUMBER_SUFFIXES = (("NĐ-CP", "Nghị định", "chinh-phu"), ("QĐ-TTg", "Quyết định", "thu-tuong-chinh-phu"),
+                   ("NQ-CP", "Nghị quyết", "chinh-phu"), ("TT-", "Thông tư", None))
+
+
 def instrument_designation(number: str, catalogue: Catalogue) -> str:
     """How a citation names an instrument: 'Nghị định 140/2025/NĐ-CP'.
 
@@ -387,11 +393,23 @@ def instrument_designation(number: str, catalogue: Catalogue) -> str:
     known = catalogue.instruments.get(number)
     if known:
         return known.designation
-    for marker, name in (("NĐ-CP", "Nghị định"), ("QĐ-TTg", "Quyết định"), ("NQ-CP", "Nghị quyết"),
-                         ("TT-", "Thông tư")):
+    for marker, name, _ in NUMBER_SUFFIXES:
         if marker in number:
             return f"{name} {number}"
     return number
+
+
+def instrument_issuer(number: str, catalogue: Catalogue) -> str | None:
+    """The role key of the body that passes an instrument: the catalogue's, else (a draft) its number's suffix.
+
+    >>> from registry.catalogue import load_catalogue
+    >>> instrument_issuer("DỰ THẢO/2026/NĐ-CP", load_catalogue()), instrument_issuer("DỰ THẢO/2026", load_catalogue())
+    ('chinh-phu', None)
+    """
+    known = catalogue.instruments.get(number)
+    if known:
+        return known.issuer
+    return next((issuer for marker, _, issuer in NUMBER_SUFFIXES if marker in number), None)
 
 
 def subdivision_label(number: str, article: str, clause: str = "", point: str = "", *,

@@ -221,6 +221,8 @@ def grantor_does_not_hold(table: AssignmentTable, power: Term, at: date | None) 
         by_holder.setdefault(r.holder, []).append(r)
     coverages: dict[tuple, tuple[list[Row], _Coverage]] = {}
     for r, grantor in _grants(rows):
+        if grantor in table.issuers(r.assignment):
+            continue  # the grant rests on the instrument its grantor passed, not on a power it holds
         # where the grantor's own assignments are all unscoped, what they cover does not depend on the place
         scoped = any(h.assignment.scopes for h in by_holder.get(grantor, ()))
         place = (grantor, tuple(r.assignment.scopes)) if scoped else (grantor,)

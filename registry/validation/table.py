@@ -31,10 +31,11 @@ WITHIN_UNIT = TQ + "withinUnit"
 INSTRUMENT = TQ + "instrument"
 IN_FORCE = ns.ELI + "first_date_entry_in_force"
 NO_LONGER_IN_FORCE = ns.ELI + "date_no_longer_in_force"
+PASSED_BY = ns.ELI + "passed_by"
 
 # Everything the rules read from the index.
 PREDICATES = (POWER, HOLDER, VALID_FROM, VALID_UNTIL, MODE, GRANTOR, PLACE_SCOPE, LEGAL_BASIS, OPEN_QUESTION,
-              LEVEL, POST_IN_ROLE, WITHIN_UNIT, INSTRUMENT, IN_FORCE, NO_LONGER_IN_FORCE)
+              LEVEL, POST_IN_ROLE, WITHIN_UNIT, INSTRUMENT, IN_FORCE, NO_LONGER_IN_FORCE, PASSED_BY)
 
 PHAN_CAP = iri(TQ + "PhanCap")
 UY_QUYEN = iri(TQ + "UyQuyen")
@@ -166,6 +167,10 @@ class AssignmentTable:
                                               for i in self.instruments(basis)]
             found += dated
         return found
+
+    def issuers(self, a: Assignment) -> set[Term]:
+        """The bodies that passed the instruments an assignment cites (eli:passed_by of each basis's tq:instrument)."""
+        return {issuer for basis in a.bases for i in self.instruments(basis) for issuer in self.data.values(i, PASSED_BY)}
 
     def ceased(self, holder: Term) -> list[tuple[Term, date]]:
         """(the role or its level, the day it ceased) for a holder whose role or level ended."""
