@@ -74,16 +74,6 @@ def write_draft(backend, path: Path, rows: int, seed: int) -> Path:
     return path
 
 
-def release(store: Path) -> None:
-    """Close this process's handle on the store directory (Oxigraph locks it), so another can open it."""
-    import gc
-
-    from registry.store import _OPEN
-
-    _OPEN.pop(store.resolve(), None)
-    gc.collect()
-
-
 def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
@@ -116,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     results = {"registry": {"assignments": args.assignments, "seed": args.seed, "quads": backend.quad_count()},
                "draft_rows": args.rows, "load_average_1min": round(os.getloadavg()[0], 2)}
     del backend
-    release(store)
 
     # a one-off check in a fresh process: reads the registry's index, validates both sides
     command = [sys.executable, "-m", "registry.cli", "--store", str(store), "check-draft", str(draft),

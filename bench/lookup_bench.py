@@ -142,7 +142,6 @@ def prepare_store(args, workdir: Path) -> tuple[str, str]:
         for extra in args.load or []:
             load_files(backend, [extra])
     n = backend.select(ns.SPARQL_PREFIXES + "SELECT (COUNT(*) AS ?n) { ?a a tq:Assignment }")[1][0][0].value
-    backend.store.flush()
     del backend
     return str(path), f"{what}: {int(n):,} assignments"
 

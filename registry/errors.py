@@ -62,6 +62,15 @@ class UsageError(ThamquyenError):
     """A command or request that cannot be carried out as asked (bad option, unknown graph, bad date)."""
 
 
+class StoreError(ThamquyenError):
+    """The store cannot take a write now (another process is writing: HTTP 409) or at all (disk full,
+    read-only directory: 503); the message names the path, and nothing was changed."""
+
+    def __init__(self, message: str, *, busy: bool = False):
+        self.http_status = 409 if busy else 503
+        super().__init__(message)
+
+
 class NotFoundError(ThamquyenError):
     """Something named by the user does not exist (task, place, graph); carries close suggestions."""
 

@@ -142,7 +142,8 @@ class LookupIndex:
         Args:
             places: reuse an already-read units index (units rarely change).
         """
-        generation = getattr(backend, "generation", None)  # before reading: a write meanwhile re-reads
+        backend = backend.snapshot()  # one state of the store for every query below
+        generation = getattr(backend, "generation", None)
         concepts, roles, bases, assignments = read_registry(backend)
         return cls(places=places or Places.load(backend), tasks=TaskIndex(load_powers(backend).values()),
                    roles=roles, concepts=concepts, bases=bases, assignments=assignments, generation=generation)

@@ -219,6 +219,14 @@ class SparqlServerBackend:
 
     # --- plumbing --------------------------------------------------------------------------------
 
+    def replace_all(self, quads: Iterable[ox.Quad]) -> None:
+        """Replace every graph the registry owns by `quads` (as atomically as replace_graphs)."""
+        self.replace_graphs(quads, self.graphs())
+
+    def snapshot(self) -> "SparqlServerBackend":
+        """This backend itself: a server gives each query its own isolation, not a series of them."""
+        return self
+
     def _owned(self, graph: str) -> bool:
         return not any(graph.startswith(prefix) for prefix in self.config.ignore_graphs)
 

@@ -15,6 +15,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
+from .generations import READERS, commit, head_number
 
 DEFAULT_STORE = "var/store"
 
@@ -46,42 +47,61 @@ class Backend(Protocol):
     def replace_graphs(self, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> None:
         """Atomically drop `graphs` and add `quads`: either everything is written or nothing."""
 
+    def replace_all(self, quads: Iterable[ox.Quad]) -> None:
+        """Atomically make the dataset exactly `quads` (every graph the registry owns)."""
+
+    def snapshot(self) -> "Backend":
+        """A read-only view for a series of queries: one state of the store where the backend can."""
+
     def graphs(self) -> list[str]: ...
 
     def quad_count(self, graph: str | None = None) -> int: ...
 
     def dump(self, fmt: ox.RdfFormat) -> bytes: ...
 
-    # Optional: `generation`, an int that grows on every write through the backend, so that readers
-    # (registry.lookup's in-memory index) can cache on it. A backend without it is re-read on a timer.
-
-
-# Oxigraph locks a store directory for one open handle per process: share it, and its write counter.
-_OPEN: dict[Path, ox.Store] = {}
-_WRITES: dict[Path, list[int]] = {}
+    # Optional: `generation`, an int that grows on every write (on disk: by any process), so that
+    # readers (registry.lookup's in-memory index) can cache on it. A backend without it is re-read on a timer.
 
 
 class OxigraphBackend:
-    """The embedded, persistent default: a pyoxigraph Store in a directory (or in memory)."""
+    """The embedded, persistent default: Oxigraph in a store directory (registry.generations), or in memory.
 
-    def __init__(self, path: str | os.PathLike | None):
+    On disk, every read runs on the generation in service when it starts and every write is one
+    copy-on-write commit, so readers never see half a write and a crash loses nothing.
+    """
+
+    def __init__(self, path: str | os.PathLike | None, *, pinned: ox.Store | None = None, generation: int = 0):
         self.path = Path(path).resolve() if path is not None else None
-        self._writes = _WRITES.setdefault(self.path, [0]) if self.path is not None else [0]
-        if self.path is None:
-            self.store = ox.Store()
-        elif self.path in _OPEN:
-            self.store = _OPEN[self.path]
-        else:
-            self.path.mkdir(parents=True, exist_ok=True)
-            try:
-                self.store = _OPEN[self.path] = ox.Store(str(self.path))
-            except OSError as error:
-                raise UsageError(f"cannot open the store at {self.path}: {error}") from None
+        self._memory = ox.Store() if self.path is None and pinned is None else None
+        self._pinned = pinned
+        self._writes = generation
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph Store to read: the head generation now (an empty one before the first write)."""
+        if self._pinned is not None:
+            return self._pinned
+        if self._memory is not None:
+            return self._memory
+        current = READERS.current(self.path)
+        return current.store if current else READERS.empty
 
     @property
     def generation(self) -> int:
-        """Grows on every write through any backend of this store (update, replace_graphs)."""
-        return self._writes[0]
+        """Grows on every write: the head generation's number on disk, a write counter in memory."""
+        if self.path is not None and self._pinned is None:
+            return head_number(self.path)
+        return self._writes
+
+    def snapshot(self) -> "OxigraphBackend":
+        """A read-only view of the store as it is now, for work that asks several queries; its
+        `generation` is the one it shows."""
+        if self.path is None or self._pinned is not None:
+            return OxigraphBackend(self.path, pinned=self.store, generation=self.generation)
+        current = READERS.current(self.path)
+        if current is None:
+            return OxigraphBackend(self.path, pinned=READERS.empty, generation=0)
+        return OxigraphBackend(self.path, pinned=current.store, generation=current.number)
 
     def raw_query(self, query: str, **options):
         """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly).
@@ -107,34 +127,45 @@ class OxigraphBackend:
         return list(self.raw_query(query))
 
     def update(self, update: str) -> None:
-        try:
-            self.store.update(update)
-        finally:
-            self._writes[0] += 1
+        """Apply a SPARQL 1.1 Update, all its operations or none."""
+        self._write(lambda store: store.update(update))
 
     def replace_graphs(self, quads: Iterable[ox.Quad], graphs: Iterable[str]) -> None:
-        # Oxigraph applies one SPARQL update in one transaction, and Store.extend is transactional;
-        # to make drop + add a single all-or-nothing step we stage the quads first, then do both.
         staged = list(quads)
-        graphs = list(graphs)
-        try:
-            self._replace(staged, graphs)
-        finally:
-            self._writes[0] += 1  # after the write: a reader that cached the old generation re-reads
+        drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
 
-    def _replace(self, staged: list[ox.Quad], graphs: list[str]) -> None:
-        if graphs:
-            drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-            backup = [q for g in graphs for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-            self.store.update(drops)
-            try:
-                self.store.extend(staged)
-            except BaseException:
-                self.store.extend(backup)
-                raise
-        else:
-            self.store.extend(staged)
-        self.store.flush()
+        def change(store: ox.Store) -> None:
+            if drops:
+                store.update(drops)
+            store.bulk_extend(staged)
+
+        self._write(change)
+
+    def replace_all(self, quads: Iterable[ox.Quad]) -> None:
+        """Replace the whole dataset by `quads` (an export being read back), all or nothing."""
+        staged = list(quads)
+        self._write(lambda store: store.bulk_extend(staged), fresh=True)
+
+    def _write(self, change, *, fresh: bool = False) -> None:
+        """Run `change` on a new generation (on disk: registry.generations.commit), or on the memory
+        store, undoing it there on failure. `fresh`: start from an empty dataset."""
+        if self._pinned is not None:
+            raise UsageError("a snapshot of the store cannot be written to")
+        if self.path is not None:
+            commit(self.path, change, base=None if fresh else "head")
+            return
+        store = self._memory
+        kept = list(store)
+        try:
+            if fresh:
+                store.clear()
+            change(store)
+        except BaseException:
+            store.clear()
+            store.extend(kept)
+            raise
+        finally:
+            self._writes += 1
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -11,13 +12,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, UsageError
-from ..store import open_store, load_files, store_path
+from ..store import load_files, open_store, parse_rdf, rdf_format, store_path
 
 EXPORT_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("init", help="build the store from ontology, units and registry data")
+    p = subparsers.add_parser("init", help="build the store from ontology, units and registry data "
+                                           "(built aside, switched in at once)")
+    p.add_argument("--from", dest="source", metavar="FILE",
+                   help="instead, make the store exactly this dataset: an `export` (TriG or N-Quads)")
     p.set_defaults(func=cmd_init)
 
     p = subparsers.add_parser("load", help="load RDF files, one named graph per file, all or nothing")
@@ -45,6 +49,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("serve", help="start the API (SPARQL endpoint, lookup, draft check)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--read-only", action="store_true",
+                   help="refuse every write, even with THAMQUYEN_WRITE_TOKEN set")
     p.set_defaults(func=cmd_serve)
 
 
@@ -59,6 +65,14 @@ def cmd_init(args) -> int:
     from ..build import build
 
     backend = open_store(args.store)
+    if args.source:
+        path = Path(args.source)
+        if not path.is_file():
+            raise InputError("no such file", file=args.source)
+        quads = parse_rdf(path.read_bytes(), rdf_format(path), name=args.source)
+        backend.replace_all(quads)
+        print(f"store {store_path(args.store)}: {len(quads):,} quads from {args.source}")
+        return 0
     counts = build(backend, progress=_progress)
     print(f"store {store_path(args.store)}: {sum(counts.values()):,} quads built")
     return 0
@@ -171,5 +185,7 @@ def cmd_serve(args) -> int:
     from api.settings import Settings
 
     settings = Settings.from_environment(store=args.store)
+    if args.read_only:
+        settings = dataclasses.replace(settings, write_token=None)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
