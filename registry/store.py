@@ -101,7 +101,9 @@ class OxigraphBackend:
         current = READERS.current(self.path)
         if current is None:
             return OxigraphBackend(self.path, pinned=READERS.empty, generation=0)
-        return OxigraphBackend(self.path, pinned=current.store, generation=current.number)
+        view = OxigraphBackend(self.path, pinned=current.store, generation=current.number)
+        view._holds = current  # its reader lock: the generation stays on disk while the view lives
+        return view
 
     def raw_query(self, query: str, **options):
         """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly).
