@@ -63,6 +63,21 @@ def tmpfs(where: Path, size: str):
         subprocess.run(["umount", "--lazy", str(where)], check=True)  # this process may still have it open
 
 
+@contextlib.contextmanager
+def writer_in_another_process(store: Path):
+    """Another process holding the store's writer lock (as a `thamquyen load` does while it writes)."""
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from registry.generations import WriterLock\n"
+        "with WriterLock(Path(sys.argv[1])):\n    print('holding', flush=True); time.sleep(60)\n"), str(store)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_write_is_a_new_generation_and_head_names_it(store, tmp_path):
     assert head_number(store) == 1 and os.readlink(store / "head") == "gen-000001"
     load_files(OxigraphBackend(store), [triples_file(tmp_path / "second.nt", 5)])
@@ -123,12 +138,7 @@ def test_old_generations_are_removed_unless_a_reader_holds_one(store, tmp_path):
 
 
 def test_a_second_writer_gets_one_line_naming_the_holder(store, tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from registry.generations import WriterLock\n"
-        "with WriterLock(Path(sys.argv[1])):\n    print('holding', flush=True); time.sleep(60)\n"), str(store)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "holding"
+    with writer_in_another_process(store) as holder:
         before = state(store)
         result = thamquyen(store, "load", str(triples_file(tmp_path / "second.nt", 5)))
         assert result.returncode == 2
@@ -139,9 +149,6 @@ def test_a_second_writer_gets_one_line_naming_the_holder(store, tmp_path):
         with pytest.raises(StoreError) as error:
             OxigraphBackend(store).update(f"INSERT DATA {{ <{EX}a> <{EX}b> <{EX}c> }}")
         assert error.value.http_status == 409
-    finally:
-        holder.kill()
-        holder.wait()
     assert thamquyen(store, "load", str(tmp_path / "second.nt")).returncode == 0  # the lock went with it
 
 
@@ -231,3 +238,33 @@ def test_a_store_made_before_generations_is_refused_with_what_to_do(tmp_path):
     ox.Store(str(legacy)).flush()
     result = thamquyen(legacy, "stats")
     assert result.returncode == 2 and "without thamquyen's generations" in result.stderr
+
+
+def test_the_api_answers_409_while_another_process_writes_and_reads_meanwhile(store, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.settings import Settings
+
+    client = TestClient(create_app(Settings(write_token="t"), backend=OxigraphBackend(store)))
+    with writer_in_another_process(store) as holder:
+        update = client.post("/sparql", content=f"INSERT DATA {{ <{EX}a> <{EX}b> <{EX}c> }}",
+                             headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+        assert update.status_code == 409 and f"being written by pid {holder.pid}" in update.text
+        query = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
+                           headers={"Accept": "text/csv"})
+        assert query.status_code == 200 and query.text.split() == ["n", "100"]
+
+
+def test_serve_read_only_refuses_writes_even_with_a_token(store, monkeypatch):
+    import argparse
+
+    from registry.commands import core
+
+    seen = {}
+    monkeypatch.setenv("THAMQUYEN_WRITE_TOKEN", "t")
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: seen.update(settings=app.state.settings))
+    core.cmd_serve(argparse.Namespace(store=str(store), host="127.0.0.1", port=0, read_only=True))
+    assert seen["settings"].write_token is None
+    core.cmd_serve(argparse.Namespace(store=str(store), host="127.0.0.1", port=0, read_only=False))
+    assert seen["settings"].write_token == "t"
