@@ -222,8 +222,9 @@ def _evaluate(shape: Shape, nodes: set[Term], data: DataIndex) -> Iterator[tuple
     """(shape, component, focus, value) of every violation of a shape and its property shapes.
 
     Runs constraint by constraint over all focus nodes. What depends on a value only (class
-    membership, datatype, pattern…) is judged once per distinct value, through the inverse index:
-    a national registry repeats the same few hundred holders, modes and dates.
+    membership, datatype, pattern…) is judged once per distinct value: a national registry repeats
+    the same few hundred holders, modes and dates, and only the nodes holding a failing value are
+    looked for.
     """
     if shape.path:
         index = data.objects(shape.path)
@@ -235,6 +236,8 @@ def _evaluate(shape: Shape, nodes: set[Term], data: DataIndex) -> Iterator[tuple
         if component == "MinCount" and param == 1 and index is not None:
             for node in nodes - index.keys():
                 yield shape, component, node, None
+        elif component == "MaxCount" and index is not None and _most_values(index) <= param:
+            continue
         elif component in ("MinCount", "MaxCount"):
             low = component == "MinCount"
             for node in nodes:
@@ -285,13 +288,24 @@ def _evaluate(shape: Shape, nodes: set[Term], data: DataIndex) -> Iterator[tuple
                 if not _value_ok(component, param, node, data):
                     yield shape, component, node, node
         else:
-            for v, subjects in data.inverse(shape.path).items():
-                if not _value_ok(component, param, v, data):
-                    for node in subjects:
-                        if node in nodes:
+            failing = _failing_values(component, param, shape.path, data)
+            for node, values in index.items() if failing else ():
+                if node in nodes:
+                    for v in values:
+                        if v in failing:
                             yield shape, component, node, v
     for prop in shape.properties:
         yield from _evaluate(prop, nodes, data)
+
+
+def _most_values(index: dict[Term, list[Term]]) -> int:
+    """The largest number of values a node has in an index (counted in C: most have one)."""
+    return max(map(len, index.values()), default=0)
+
+
+def _failing_values(component: str, param, path: str, data: DataIndex) -> set[Term]:
+    """The distinct values of a path that fail a value-by-value constraint."""
+    return {v for v in data.objects_of(path) if not _value_ok(component, param, v, data)}
 
 
 def _conforming(shape: Shape, nodes: set[Term], data: DataIndex) -> set[Term]:
@@ -306,11 +320,12 @@ def _conforming(shape: Shape, nodes: set[Term], data: DataIndex) -> set[Term]:
         if component == "MinCount":
             passing = (passing & index.keys()) if param == 1 else {n for n in passing if len(index.get(n, ())) >= param}
         elif component == "MaxCount":
-            passing -= {n for n, values in index.items() if len(values) > param}
+            if _most_values(index) > param:
+                passing -= {n for n, values in index.items() if len(values) > param}
         else:
-            for v, subjects in data.inverse(shape.path).items():
-                if not _value_ok(component, param, v, data):
-                    passing.difference_update(subjects)
+            failing = _failing_values(component, param, shape.path, data)
+            if failing:
+                passing -= {n for n, values in index.items() if not failing.isdisjoint(values)}
     return passing
 
 

@@ -14,6 +14,7 @@ import gc
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -57,8 +58,8 @@ class DataIndex:
         self.graphs = list(graphs) if graphs is not None else None
         wanted = sorted(set(predicates) | {RDF_TYPE, SUBCLASS_OF})
         with paused_gc():
-            self.by_predicate: dict[str, dict[Term, list[Term]]] = {p: _index(*_columns(backend, p, self.graphs))
-                                                                    for p in wanted}
+            self.by_predicate: dict[str, dict[Term, list[Term]]] = {p: _index(s, o)
+                                                                    for p, (s, o) in _pull(backend, wanted, self.graphs)}
         self._superclasses: dict[Term, frozenset[Term]] = {}
         self._inverse: dict[str, dict[Term, list[Term]]] = {}
 
@@ -154,23 +155,57 @@ class DataIndex:
         return found
 
 
-def _columns(backend: Backend, predicate: str, graphs: list[str] | None) -> tuple[list[Term], list[Term]]:
-    """The subjects and objects of a predicate's triples, in the index's form (strings interned)."""
+# Threads that pull predicates from the embedded store while the caller's thread indexes those
+# already pulled: Oxigraph evaluates and serialises a result without holding the GIL.
+PULL_THREADS = 2
+
+
+def _pull(backend: Backend, predicates: list[str],
+          graphs: list[str] | None) -> Iterator[tuple[str, tuple[list[Term], list[Term]]]]:
+    """(predicate, (subjects, objects)) for each predicate, in the order given.
+
+    The embedded store is read as one pyoxigraph Store for all predicates (one generation of it,
+    whatever is written meanwhile), each predicate's TSV result serialised in a worker thread.
+    """
+    if not isinstance(backend, OxigraphBackend):
+        for p in predicates:
+            yield p, _columns_of_select(backend, p, graphs)
+        return
+    store = backend.store
+    with ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="index-pull") as pool:
+        pulled = [pool.submit(_tsv, store, p, graphs) for p in predicates]
+        for p, text in zip(predicates, pulled):
+            yield p, _columns_of_tsv(text.result())
+
+
+def _tsv(store: ox.Store, predicate: str, graphs: list[str] | None) -> str:
+    """A predicate's (subject, object) pairs as a SPARQL TSV result (the union of `graphs`, else of all)."""
     query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
-    if isinstance(backend, OxigraphBackend):
-        if graphs is None:
-            result = backend.raw_query(query)
-        else:
-            result = backend.raw_query(query, use_default_graph_as_union=False,
-                                       default_graph=[ox.NamedNode(g) for g in graphs])
-        text = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
-        # One TSV cell after the other: the split and the interning run in C, not per row in Python.
-        cells = text[text.index("\n") + 1:].replace("\n", "\t").split("\t")
-        if cells[-1] == "":
-            cells.pop()
-        subjects = list(map(sys.intern, cells[0::2]))
-        objects = [o if o[0] in '<"_' else _bare_literal(o) for o in map(sys.intern, cells[1::2])]
-        return subjects, objects
+    if graphs is None:
+        result = store.query(query, use_default_graph_as_union=True)
+    else:
+        result = store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
+    return result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+
+
+def _columns_of_tsv(text: str) -> tuple[list[Term], list[Term]]:
+    """The subjects and objects of a TSV result, in the index's form (strings interned)."""
+    # One TSV cell after the other: the split and the interning run in C, not per row in Python.
+    cells = text[text.index("\n") + 1:].replace("\n", "\t").split("\t")
+    if cells[-1] == "":
+        cells.pop()
+    subjects = list(map(sys.intern, cells[0::2]))
+    objects = list(map(sys.intern, cells[1::2]))
+    # judged once per distinct value: numbers and booleans are rare
+    bare = {o: _bare_literal(o) for o in set(objects) if o[0] not in '<"_'}
+    if bare:
+        objects = [bare.get(o, o) for o in objects]
+    return subjects, objects
+
+
+def _columns_of_select(backend: Backend, predicate: str, graphs: list[str] | None) -> tuple[list[Term], list[Term]]:
+    """The subjects and objects of a predicate's triples from any backend's SELECT."""
+    query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
     if graphs is not None:
         values = " ".join(f"<{g}>" for g in graphs)
         query = f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} VALUES ?g {{ {values} }} }}"

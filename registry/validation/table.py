@@ -125,6 +125,7 @@ class AssignmentTable:
         self._rows: dict[Term, list[Row]] = {}
         self._bases: dict[Term, list[tuple[Term, tuple[date, ...], tuple[date, ...]]]] = {}
         self._ceased: dict[Term, list[tuple[Term, date]]] = {}
+        self._issuers: dict[Term, frozenset[Term]] = {}
 
     def _assignment(self, s: Term) -> Assignment | None:
         holders = self._holder.get(s, ())
@@ -139,7 +140,7 @@ class AssignmentTable:
         modes = self._mode.get(s, ())
         return Assignment(s, holders, starts, ends, end_terms, modes, self._grantor.get(s, ()),
                           self._scope.get(s, ()), self._basis.get(s, ()), self._question.get(s, ()),
-                          any(m in GRANT_MODES for m in modes))
+                          not GRANT_MODES.isdisjoint(modes))
 
     def rows(self, power: Term) -> list[Row]:
         """Every (holder, start, end) combination of the power's assignments (computed once)."""
@@ -168,9 +169,18 @@ class AssignmentTable:
             found += dated
         return found
 
-    def issuers(self, a: Assignment) -> set[Term]:
+    def issuers(self, a: Assignment) -> frozenset[Term]:
         """The bodies that passed the instruments an assignment cites (eli:passed_by of each basis's tq:instrument)."""
-        return {issuer for basis in a.bases for i in self.instruments(basis) for issuer in self.data.values(i, PASSED_BY)}
+        if len(a.bases) == 1:
+            return self._issuers_of(a.bases[0])
+        return frozenset().union(*map(self._issuers_of, a.bases))
+
+    def _issuers_of(self, basis: Term) -> frozenset[Term]:
+        found = self._issuers.get(basis)
+        if found is None:
+            found = self._issuers[basis] = frozenset(issuer for i in self.instruments(basis)
+                                                     for issuer in self.data.values(i, PASSED_BY))
+        return found
 
     def ceased(self, holder: Term) -> list[tuple[Term, date]]:
         """(the role or its level, the day it ceased) for a holder whose role or level ended."""
