@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from registry.backup import content_digest  # noqa: E402
 from registry.generations import head_number  # noqa: E402
+from registry.namespaces import UNITS_GRAPH  # noqa: E402
 from registry.store import OxigraphBackend  # noqa: E402
 
 TOKEN = "crash-bench-token"
@@ -66,16 +67,20 @@ def state(store: Path) -> tuple[int, str]:
 
 
 def prepare(workdir: Path, assignments: int, seed: int = 0) -> dict:
-    """The real registry in a store, a backup of it, and a generated registry to load into it."""
+    """The real registry in a store and a backup of it ("before"); a backup of an older registry
+    that `init` brings up to date (the units graph missing: "before-init"); a generated registry to load."""
     store = workdir / "store"
-    for old in (store, workdir / "before"):
+    for old in (store, workdir / "before", workdir / "before-init"):
         shutil.rmtree(old, ignore_errors=True)
     run(thamquyen(store, "init"))
     run(thamquyen(store, "backup", str(workdir / "before")))
+    OxigraphBackend(store).update(f"DROP GRAPH <{UNITS_GRAPH}>")
+    run(thamquyen(store, "backup", str(workdir / "before-init")))
+    run(thamquyen(store, "restore", str(workdir / "before")))
     data = workdir / f"synthetic-{assignments}.nq"
     if not data.exists():
         run([sys.executable, "-m", "bench.generate", "-n", str(assignments), "--seed", str(seed), "-o", str(data)])
-    return {"store": store, "before": workdir / "before", "data": data}
+    return {"store": store, "before": workdir / "before", "before_init": workdir / "before-init", "data": data}
 
 
 def free_port() -> int:
@@ -193,7 +198,9 @@ def timed_full_run(writer: Writer, before: Path) -> tuple[float, tuple[int, str]
 
 
 def kill_trials(writer: Writer, before_backup: Path, kills: int, rng: random.Random) -> dict:
-    """Kill the write `kills` times at random moments; every state must be before or after."""
+    """From the state in `before_backup`, kill the write `kills` times at random moments; every
+    state must be the one before or the one after. The store is put back to before after each kill."""
+    run(thamquyen(writer.store, "restore", str(before_backup)))
     before = state(writer.store)
     duration, after = timed_full_run(writer, before_backup)
     if after == before:
@@ -214,7 +221,7 @@ def kill_trials(writer: Writer, before_backup: Path, kills: int, rng: random.Ran
         outcomes[outcome] += 1
         phases["published" if head_number(writer.store) != head else
                "while writing the new generation" if partial else "before writing began"] += 1
-        if outcome == "after":
+        if outcome != "before":
             run(thamquyen(writer.store, "restore", str(before_backup)))
     return {"writer": writer.name, "kills": kills, "full_run_s": round(duration, 1), "quads_before": before[0],
             "quads_after": after[0], "outcomes": dict(outcomes), "kill_moments": dict(phases)}
@@ -319,12 +326,14 @@ def main(argv: list[str] | None = None) -> int:
         setup = prepare(workdir, args.assignments)
         store, before = setup["store"], setup["before"]
         report = {"assignments": args.assignments, "load_average_1min": round(os.getloadavg()[0], 2), "kills": []}
-        writers = [(load_writer(store, setup["data"]), args.load_kills), (init_writer(store), args.init_kills),
-                   (api_writer(store, update_text(setup["data"], args.api_triples)), args.api_kills)]
-        for writer, kills in writers:
+        writers = [(load_writer(store, setup["data"]), before, args.load_kills),
+                   (init_writer(store), setup["before_init"], args.init_kills),
+                   (api_writer(store, update_text(setup["data"], args.api_triples)), before, args.api_kills)]
+        for writer, start, kills in writers:
             if kills:
-                report["kills"].append(kill_trials(writer, before, kills, rng))
+                report["kills"].append(kill_trials(writer, start, kills, rng))
                 print(json.dumps(report["kills"][-1], ensure_ascii=False), file=sys.stderr)
+        run(thamquyen(store, "restore", str(before)))
         report["readers"] = readers_during_load(store, setup["data"])
         report["survived"] = sum(k["outcomes"].get("before", 0) + k["outcomes"].get("after", 0) for k in report["kills"])
         report["total_kills"] = sum(k["kills"] for k in report["kills"])

@@ -1,7 +1,8 @@
 """`thamquyen init`: build the registry from the ontology, the administrative units and the registry's data.
 
 Each source yields quads into its own named graph; the whole build is staged in memory and written
-in one all-or-nothing step, so a failing source leaves the store as it was.
+in one all-or-nothing step, so a failing source leaves the store as it was. Blank nodes are named
+in the order they first appear, so the same sources always build the same dataset (same digest).
 """
 
 from __future__ import annotations
@@ -61,5 +62,26 @@ def build(backend: Backend, progress: Callable[[int, int, str, int], None] | Non
         if progress:
             progress(step, len(SOURCES), name, counts[name])
     graphs = {q.graph_name.value for q in staged if isinstance(q.graph_name, ox.NamedNode)}
-    backend.replace_graphs(staged, sorted(graphs))
+    backend.replace_graphs(stable_blank_nodes(staged), sorted(graphs))
     return counts
+
+
+def stable_blank_nodes(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The quads with blank nodes renamed _:init0, _:init1, … in order of first appearance (the
+    parser names them at random), so that a rebuild from the same sources is the same dataset.
+
+    >>> b = ox.BlankNode("x9f")
+    >>> [str(q.subject) for q in stable_blank_nodes([ox.Quad(b, ox.NamedNode("http://p"), b)])]
+    ['_:init0']
+    """
+    names: dict[str, ox.BlankNode] = {}
+
+    def stable(term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term.value not in names:
+            names[term.value] = ox.BlankNode(f"init{len(names)}")
+        return names[term.value]
+
+    return [q if not (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))
+            else ox.Quad(stable(q.subject), q.predicate, stable(q.object), q.graph_name) for q in quads]

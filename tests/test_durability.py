@@ -196,6 +196,16 @@ def test_export_then_init_from_it_round_trips_every_quad(built_store_path, tmp_p
     assert state(tmp_path / "copy") == state(built_store_path)
 
 
+def test_init_is_reproducible_and_a_rebuild_keeps_loaded_graphs(built_store_path, tmp_path):
+    copy = tmp_path / "copy"
+    assert thamquyen(copy, "init").returncode == 0
+    assert state(copy) == state(built_store_path)  # blank nodes too: the same sources, the same dataset
+    load_files(OxigraphBackend(copy), [triples_file(tmp_path / "extra.nt", 5)])
+    with_extra = state(copy)
+    assert thamquyen(copy, "init").returncode == 0
+    assert state(copy) == with_extra
+
+
 def test_init_from_a_file_that_does_not_parse_names_the_line_and_changes_nothing(store, tmp_path):
     before = state(store)
     bad = tmp_path / "bad.nq"
