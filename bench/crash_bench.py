@@ -9,7 +9,8 @@ state before the write or the state after it — never anything else. A kill tha
 
 Readers: the API serves the store read-only while `thamquyen load` writes into it; client threads
 ask a lookup of a real power, a lookup of a power only the load brings, and a SPARQL count, without
-pause; every answer must be the one before the load or the one after it, with no error.
+pause; every answer must be the one before the load or the one after it, with no error. A
+`thamquyen validate` started during the load must report exactly the findings of before or after.
 
     python -m bench.crash_bench                       # 100k assignments: 20 load kills, 5 init, 5 API
     python -m bench.crash_bench --assignments 10000 --load-kills 30 --json out.json
@@ -266,6 +267,8 @@ def readers_during_load(store: Path, data: Path, threads: int = 2) -> dict:
             Probe("SPARQL count", "/sparql?" + urllib.parse.urlencode({"query": COUNT_QUERY})),
         ]
         before = {p.name: _ask(base, p.path) for p in probes}
+        validate = thamquyen(store, "validate", "--format", "json")
+        validation_before = subprocess.run(validate, cwd=ROOT, capture_output=True, text=True).stdout
         stopping = threading.Event()
 
         def client(offset: int):
@@ -282,8 +285,13 @@ def readers_during_load(store: Path, data: Path, threads: int = 2) -> dict:
         for w in workers:
             w.start()
         started = time.perf_counter()
-        load = run(thamquyen(store, "load", str(data)))
+        loading = subprocess.Popen(thamquyen(store, "load", str(data)), cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        validation_during = subprocess.run(validate, cwd=ROOT, capture_output=True, text=True).stdout
+        load_output = loading.communicate()[0]
         load_s = time.perf_counter() - started
+        if loading.returncode != 0:
+            raise RuntimeError(f"the load failed with exit code {loading.returncode}")
         # keep asking until the server answers from the new state (its lookup index is rebuilt in
         # the background, from the previous index meanwhile)
         deadline = time.monotonic() + 600
@@ -294,9 +302,14 @@ def readers_during_load(store: Path, data: Path, threads: int = 2) -> dict:
         for w in workers:
             w.join()
         after = {p.name: _ask(base, p.path) for p in probes}
+        validation_after = subprocess.run(validate, cwd=ROOT, capture_output=True, text=True).stdout
     finally:
         stop(server)
-    report = {"load_s": round(load_s, 1), "load_output": load.stdout.strip(), "probes": []}
+    report = {"load_s": round(load_s, 1), "load_output": load_output.strip(), "probes": [], "validation": {
+        "findings_before": len(json.loads(validation_before)["findings"]),
+        "findings_after": len(json.loads(validation_after)["findings"]),
+        "during_the_load": ("before" if validation_during == validation_before else
+                            "after" if validation_during == validation_after else "neither")}}
     for probe in probes:
         allowed = {before[probe.name], after[probe.name]}
         unexpected = sum(n for answer, n in probe.answers.items() if answer not in allowed)
@@ -344,8 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.json:
         Path(args.json).write_text(text + "\n", encoding="utf-8")
-    failed = report["survived"] != report["total_kills"] or any(
-        p["errors"] or p["neither_before_nor_after"] for p in report["readers"]["probes"])
+    failed = report["survived"] != report["total_kills"] or report["readers"]["validation"]["during_the_load"] == "neither" \
+        or any(p["errors"] or p["neither_before_nor_after"] for p in report["readers"]["probes"])
     return 1 if failed else 0
 
 

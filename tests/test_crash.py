@@ -5,7 +5,8 @@ is loaded into a store holding the real registry by a real `thamquyen load`, kil
 moments; a rebuild (`thamquyen init`) and a SPARQL UPDATE through the API are killed too. After each
 kill the store must hold exactly the state before or the state after (quad count and content digest).
 Then the API answers lookups and queries while the same load runs: no error, and every answer is
-the answer before or the answer after.
+the answer before or the answer after; a `thamquyen validate` run during the load reports the
+findings of one of the two states.
 
 THAMQUYEN_CRASH_ASSIGNMENTS sets a smaller registry for a quick local run; CI uses the default.
 """
@@ -66,3 +67,6 @@ def test_the_api_answers_before_or_after_while_a_load_runs(setup):
     assert set(changed) == {"lookup, power the load brings", "SPARQL count"}, report
     # the readers were answered from the state before while the load ran, and from the one after
     assert all(p["answered_before"] > 0 and p["answered_after"] > 0 for p in changed.values()), report
+    validation = report["validation"]
+    assert validation["findings_after"] > validation["findings_before"]  # the generated registry has defects
+    assert validation["during_the_load"] in ("before", "after"), validation
