@@ -18,6 +18,7 @@ from .errors import InputError, UsageError
 from .generations import READERS, commit, head_number
 
 DEFAULT_STORE = "var/store"
+COMPACT_AFTER_QUADS = 10_000  # a write of at least this many quads compacts its new generation
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -140,13 +141,26 @@ class OxigraphBackend:
             if drops:
                 store.update(drops)
             store.bulk_extend(staged)
+            self._compact_after_bulk(store, len(staged))
 
         self._write(change)
 
     def replace_all(self, quads: Iterable[ox.Quad]) -> None:
         """Replace the whole dataset by `quads` (an export being read back), all or nothing."""
         staged = list(quads)
-        self._write(lambda store: store.bulk_extend(staged), fresh=True)
+
+        def change(store: ox.Store) -> None:
+            store.bulk_extend(staged)
+            self._compact_after_bulk(store, len(staged))
+
+        self._write(change, fresh=True)
+
+    def _compact_after_bulk(self, store: ox.Store, quads: int) -> None:
+        """A bulk write leaves fresh RocksDB files that read about 25 % slower until compacted (a full
+        validation of the 100k registry: 10.5 s before, 8.0 s after); compact the new generation
+        once, before it is published, when the write was large."""
+        if self.path is not None and quads >= COMPACT_AFTER_QUADS:
+            store.optimize()
 
     def _write(self, change, *, fresh: bool = False) -> None:
         """Run `change` on a new generation (on disk: registry.generations.commit), or on the memory
