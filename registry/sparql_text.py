@@ -143,6 +143,15 @@ def _declarations(sig: list[Token]) -> tuple[dict[str, str], str]:
     """The PREFIX map and the (last) BASE of a token list."""
     prefixes: dict[str, str] = {}
     base = ""
+    for _, _, prefixes, base in _words_with_declarations(sig):
+        pass
+    return prefixes, base
+
+
+def _words_with_declarations(sig: list[Token]) -> Iterator[tuple[int, str, dict[str, str], str]]:
+    """Each word of a token list (index, upper-cased), with the PREFIX map and BASE in force there."""
+    prefixes: dict[str, str] = {}
+    base = ""
     for i, token in enumerate(sig):
         if token.kind != "word":
             continue
@@ -153,7 +162,7 @@ def _declarations(sig: list[Token]) -> tuple[dict[str, str], str]:
         elif word == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(sig) \
                 and sig[i + 2].kind == "iri":
             prefixes[nxt.text[:-1]] = urljoin(base, sig[i + 2].text[1:-1])
-    return prefixes, base
+        yield i, word, prefixes, base
 
 
 class RemoteReference(NamedTuple):
@@ -177,20 +186,9 @@ def remote_references(text: str) -> list[RemoteReference]:
     [RemoteReference(keyword='LOAD', endpoint='http://data/x.ttl'), RemoteReference(keyword='SERVICE', endpoint=None)]
     """
     sig = significant(text, cautious=True)
-    prefixes: dict[str, str] = {}
-    base = ""
     found: list[RemoteReference] = []
-    for i, token in enumerate(sig):
-        if token.kind != "word":
-            continue
-        word = token.text.upper()
-        nxt = sig[i + 1] if i + 1 < len(sig) else None
-        if word == "BASE" and nxt is not None and nxt.kind == "iri":
-            base = urljoin(base, nxt.text[1:-1])
-        elif word == "PREFIX" and nxt is not None and nxt.kind == "pname" and i + 2 < len(sig) \
-                and sig[i + 2].kind == "iri":
-            prefixes[nxt.text[:-1]] = urljoin(base, sig[i + 2].text[1:-1])
-        elif word in ("SERVICE", "LOAD"):
+    for i, word, prefixes, base in _words_with_declarations(sig):
+        if word in ("SERVICE", "LOAD"):
             j = i + 1
             if j < len(sig) and sig[j].kind == "word" and sig[j].text.upper() == "SILENT":
                 j += 1
