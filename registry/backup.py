@@ -60,7 +60,7 @@ def backup(backend: Backend, target: str | os.PathLike) -> dict:
         partial.mkdir(parents=True)
         snapshot.store.backup(str(partial / DATA))
         quads, sha256 = content_digest(snapshot.store)
-        manifest = {"format": 1, "quads": quads, "sha256": sha256, "generation": backend.generation,
+        manifest = {"format": 1, "quads": quads, "sha256": sha256, "generation": snapshot.generation,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "store": str(backend.path)}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
         if target.exists():

@@ -198,7 +198,7 @@ def commit(root: Path, change: Callable[[ox.Store], None], *, base: ox.Store | N
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
-        _collect_garbage(root, number)
+        _collect_garbage(root)
     return number
 
 
@@ -225,32 +225,28 @@ def _remove_leftovers(root: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _published(root: Path) -> list[int]:
+    """The numbers of the published generations, newest first."""
+    return sorted((int(m.group(1)) for e in root.iterdir() if (m := _GENERATION.fullmatch(e.name))), reverse=True)
+
+
 def _newest(root: Path) -> int:
-    numbers = [int(m.group(1)) for e in root.iterdir() if (m := _GENERATION.fullmatch(e.name))]
-    return max(numbers, default=0)
+    return next(iter(_published(root)), 0)
 
 
-def _collect_garbage(root: Path, head: int) -> None:
+def _collect_garbage(root: Path) -> None:
     """Remove published generations older than the newest KEEP that no reader has open."""
-    old = sorted((int(m.group(1)) for e in root.iterdir() if (m := _GENERATION.fullmatch(e.name))), reverse=True)
-    for number in old[KEEP:]:
-        if number >= head:
-            continue
+    for number in _published(root)[KEEP:]:
         path = generation_dir(root, number)
+        fd = os.open(path / READERS_LOCK, os.O_RDONLY)  # every published generation has one
         try:
-            fd = os.open(path / READERS_LOCK, os.O_RDONLY)
-        except FileNotFoundError:
-            fd = None
-        try:
-            if fd is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             continue  # a reader still has it open: the next writer tries again
         removing = path.with_name(path.name + ".removing")
         os.rename(path, removing)
-        if fd is not None:
-            os.close(fd)
+        os.close(fd)
         shutil.rmtree(removing, ignore_errors=True)
 
 

@@ -71,11 +71,13 @@ class OxigraphBackend:
     copy-on-write commit, so readers never see half a write and a crash loses nothing.
     """
 
-    def __init__(self, path: str | os.PathLike | None, *, pinned: ox.Store | None = None, generation: int = 0):
+    def __init__(self, path: str | os.PathLike | None, *, pinned: ox.Store | None = None, generation: int = 0,
+                 holds: object = None):
         self.path = Path(path).resolve() if path is not None else None
         self._memory = ox.Store() if self.path is None and pinned is None else None
         self._pinned = pinned
         self._writes = generation
+        self._holds = holds  # a snapshot's reader lock: its generation stays on disk while it lives
 
     @property
     def store(self) -> ox.Store:
@@ -102,9 +104,7 @@ class OxigraphBackend:
         current = READERS.current(self.path)
         if current is None:
             return OxigraphBackend(self.path, pinned=READERS.empty, generation=0)
-        view = OxigraphBackend(self.path, pinned=current.store, generation=current.number)
-        view._holds = current  # its reader lock: the generation stays on disk while the view lives
-        return view
+        return OxigraphBackend(self.path, pinned=current.store, generation=current.number, holds=current)
 
     def raw_query(self, query: str, **options):
         """The pyoxigraph result itself (for the SPARQL endpoint, which serialises it directly).

@@ -164,27 +164,28 @@ def _pull(backend: Backend, predicates: list[str],
           graphs: list[str] | None) -> Iterator[tuple[str, tuple[list[Term], list[Term]]]]:
     """(predicate, (subjects, objects)) for each predicate, in the order given.
 
-    The embedded store is read as one pyoxigraph Store for all predicates (one generation of it,
-    whatever is written meanwhile), each predicate's TSV result serialised in a worker thread.
+    The embedded store is read from one snapshot for all predicates (one generation of it, whatever
+    is written meanwhile), each predicate's TSV result serialised in a worker thread.
     """
     if not isinstance(backend, OxigraphBackend):
         for p in predicates:
             yield p, _columns_of_select(backend, p, graphs)
         return
-    store = backend.store
+    snapshot = backend.snapshot()
     with ThreadPoolExecutor(PULL_THREADS, thread_name_prefix="index-pull") as pool:
-        pulled = [pool.submit(_tsv, store, p, graphs) for p in predicates]
+        pulled = [pool.submit(_tsv, snapshot, p, graphs) for p in predicates]
         for p, text in zip(predicates, pulled):
             yield p, _columns_of_tsv(text.result())
 
 
-def _tsv(store: ox.Store, predicate: str, graphs: list[str] | None) -> str:
+def _tsv(backend: OxigraphBackend, predicate: str, graphs: list[str] | None) -> str:
     """A predicate's (subject, object) pairs as a SPARQL TSV result (the union of `graphs`, else of all)."""
     query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}"
     if graphs is None:
-        result = store.query(query, use_default_graph_as_union=True)
+        result = backend.raw_query(query)
     else:
-        result = store.query(query, default_graph=[ox.NamedNode(g) for g in graphs])
+        result = backend.raw_query(query, use_default_graph_as_union=False,
+                                   default_graph=[ox.NamedNode(g) for g in graphs])
     return result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
 
 
